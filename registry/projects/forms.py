@@ -1,0 +1,92 @@
+"""The write-up editor form. Structure only; turning it into a WriteUp is editor.py's job."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from registry.writeup_rules import (
+    MAX_HEADING,
+    MAX_SUMMARY,
+    MEASURE_TYPES,
+    SECTION_TITLES,
+    TITLE_LENGTH,
+)
+
+STATUS_CHOICES = [
+    ("idea", "Idea – not started yet"),
+    ("active", "Active – under way"),
+    ("completed", "Completed"),
+    ("paused", "Paused"),
+    ("stopped", "Stopped – did not continue"),
+]
+ROLE_CHOICES = [
+    ("intrinsic", "Intrinsic – improving care in and between our own practices"),
+    ("extrinsic", "Extrinsic – improving the wider system with the HSCP"),
+    ("both", "Both"),
+]
+VISIBILITY_CHOICES = [
+    ("public", "Public – anyone, including people who are not signed in"),
+    ("network", "Network – anyone signed in to Cluster Commons"),
+    ("cluster", "Cluster – only our cluster, and national coordinators"),
+]
+SECTION_HINTS = {
+    "background": "The problem and its context: why this mattered locally.",
+    "aim": "What, by how much, by when, for whom.",
+    "measures": "How you measured: outcome, process and balancing measures.",
+    "changes": "Change ideas and PDSA cycles: each with its prediction and what you learned.",
+    "results": "What the data showed. Run charts described in words help everyone.",
+    "lessons": "What you learned, including what did not work and why.",
+    "reuse": "What another cluster needs to do to adopt this.",
+    "tools": "Audit searches, spreadsheets, letters and protocols others can reuse.",
+}
+
+
+class MeasureForm(Form):
+    name = StringField("Measure name", validators=[Optional(), Length(max=500)])
+    type = SelectField(
+        "Type", choices=[("", "Choose a type")] + [(t, t.capitalize()) for t in MEASURE_TYPES]
+    )
+    definition = TextAreaField("Definition", validators=[Optional(), Length(max=500)])
+    unit = StringField("Unit", validators=[Optional(), Length(max=500)])
+    goal = StringField("Goal", validators=[Optional(), Length(max=40)])
+    data = TextAreaField("Data points")
+
+
+class ExtraSectionForm(Form):
+    heading = StringField("Section heading", validators=[Optional(), Length(max=MAX_HEADING)])
+    body = TextAreaField("Section text")
+
+
+class WriteUpForm(FlaskForm):
+    title = StringField(
+        "Title",
+        validators=[DataRequired("Enter a title."), Length(*TITLE_LENGTH)],
+    )
+    summary = TextAreaField("Summary", validators=[Optional(), Length(max=MAX_SUMMARY)])
+    cluster = SelectField("Cluster", validate_choice=False)
+    status = RadioField("Status", choices=STATUS_CHOICES, default="active")
+    role = RadioField("Role of the work", choices=ROLE_CHOICES, default="intrinsic")
+    visibility = RadioField("Who can read it", choices=VISIBILITY_CHOICES, default="network")
+    started = DateField("Started", validators=[Optional()], format="%Y-%m-%d")
+    finished = DateField("Finished", validators=[Optional()], format="%Y-%m-%d")
+    tags = StringField("Tags", validators=[Optional(), Length(max=2000)])
+    authors = TextAreaField("Authors", validators=[Optional(), Length(max=4000)])
+    adapted_from = StringField("Adapted from", validators=[Optional(), Length(max=200)])
+    intro = TextAreaField("Introduction")
+    measures = FieldList(FormField(MeasureForm), min_entries=1, max_entries=30)
+    extra_sections = FieldList(FormField(ExtraSectionForm), min_entries=1, max_entries=20)
+    version = HiddenField()
+
+
+for _key, _title in SECTION_TITLES.items():
+    setattr(WriteUpForm, f"section_{_key}", TextAreaField(_title))

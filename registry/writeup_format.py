@@ -1,0 +1,348 @@
+"""The write-up file format (shared/spec/writeup-format.md): YAML front matter and `##` sections.
+
+`parse` turns a document into a `WriteUp` or raises `FormatError` listing every problem with the
+key or line it concerns; `serialise` writes a `WriteUp` back. The web editor, import and export
+all go through `WriteUp`, so the contract is enforced in one place.
+"""
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+import yaml
+
+from registry.writeup_rules import (
+    SECTION_ALIASES,
+    SECTION_TITLES,
+    Problem,
+    check_writeup,
+)
+
+FRONT_MATTER_KEYS = (
+    "title", "slug", "cluster", "hscp", "board", "status", "role", "started", "finished",
+    "tags", "authors", "summary", "visibility", "adapted_from", "measures",
+)
+MEASURE_KEYS = ("name", "type", "definition", "unit", "goal", "data")
+
+_HEADING = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$")
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+
+
+@dataclass
+class Measure:
+    name: str
+    type: str
+    definition: str | None = None
+    unit: str | None = None
+    goal: float | int | None = None
+    data: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    heading: str
+    body: str
+    key: str | None = None  # canonical name, or None for an extra section
+
+
+@dataclass
+class WriteUp:
+    title: str
+    cluster: str
+    slug: str | None = None
+    hscp: str | None = None
+    board: str | None = None
+    status: str = "active"
+    role: str = "intrinsic"
+    started: date | None = None
+    finished: date | None = None
+    tags: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    summary: str | None = None
+    visibility: str = "network"
+    adapted_from: str | None = None
+    measures: list[Measure] = field(default_factory=list)
+    intro: str = ""
+    sections: list[Section] = field(default_factory=list)
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["started"] = self.started.isoformat() if self.started else None
+        data["finished"] = self.finished.isoformat() if self.finished else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "WriteUp":
+        values = dict(data)
+        values["started"] = date.fromisoformat(data["started"]) if data.get("started") else None
+        values["finished"] = date.fromisoformat(data["finished"]) if data.get("finished") else None
+        values["measures"] = [Measure(**m) for m in data.get("measures", [])]
+        values["sections"] = [Section(**s) for s in data.get("sections", [])]
+        return cls(**values)
+
+
+class FormatError(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def parse(text: str) -> WriteUp:
+    """Parse and validate a whole document; raise FormatError with every problem found."""
+    text = text.replace("\r\n", "\n").lstrip("\ufeff")
+    front, body, body_line = _split_front_matter(text)
+    meta = _load_yaml(front)
+    problems = [
+        Problem(f"key `{key}`", "unknown key; allowed keys are " + ", ".join(FRONT_MATTER_KEYS))
+        for key in meta
+        if key not in FRONT_MATTER_KEYS
+    ]
+    for key in ("title", "cluster"):
+        if meta.get(key) in (None, ""):
+            problems.append(Problem(f"key `{key}`", "is required"))
+    values: dict[str, Any] = {}
+    for key in FRONT_MATTER_KEYS:
+        if key in meta and meta[key] is not None:
+            value, problem = _coerce(key, meta[key])
+            if problem:
+                problems.append(Problem(f"key `{key}`", problem))
+            else:
+                values[key] = value
+    intro, sections, section_problems = _split_sections(body, body_line)
+    problems.extend(section_problems)
+    if problems:
+        raise FormatError(problems)
+    writeup = WriteUp(**values, intro=intro, sections=sections)
+    problems = [
+        Problem(f"key `{name}`" if name in FRONT_MATTER_KEYS else name, message)
+        for name, messages in check_writeup(writeup).items()
+        for message in messages
+    ]
+    if problems:
+        raise FormatError(problems)
+    return writeup
+
+
+def serialise(writeup: WriteUp) -> str:
+    meta: dict[str, Any] = {}
+    for key in FRONT_MATTER_KEYS:
+        value = getattr(writeup, key)
+        if key == "measures":
+            value = [_measure_to_yaml(m) for m in value]
+        elif key in ("tags", "authors"):
+            value = _FlowList(value)
+        if value not in (None, "", []):
+            meta[key] = value
+    front = yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=4096)
+    parts = [f"---\n{front}---\n"]
+    if writeup.intro.strip():
+        parts.append(writeup.intro.strip() + "\n")
+    for section in writeup.sections:
+        parts.append(f"## {section.heading}\n\n{section.body.strip()}\n".replace("\n\n\n", "\n\n"))
+    return "\n".join(parts)
+
+
+def section_key(heading: str) -> str | None:
+    return SECTION_ALIASES.get(" ".join(heading.split()).casefold())
+
+
+def canonical_sections() -> tuple[str, ...]:
+    return tuple(SECTION_TITLES)
+
+
+def _split_front_matter(text: str) -> tuple[str, str, int]:
+    if not text.startswith("---\n"):
+        raise FormatError([Problem("line 1", "the file must start with `---` and YAML front matter")])
+    end = re.search(r"^---[ \t]*$", text[4:], flags=re.MULTILINE)
+    if end is None:
+        raise FormatError([Problem("line 1", "the front matter is not closed by a `---` line")])
+    front = text[4 : 4 + end.start()]
+    body = text[4 + end.end() :].lstrip("\n")
+    body_line = text[: len(text) - len(body)].count("\n") + 1
+    return front, body, body_line
+
+
+def _load_yaml(front: str) -> dict[str, Any]:
+    try:
+        meta = yaml.safe_load(front)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f"line {mark.line + 2}" if mark else "front matter"
+        raise FormatError([Problem(where, f"invalid YAML: {error.problem}")]) from None
+    except yaml.YAMLError as error:
+        raise FormatError([Problem("front matter", f"invalid YAML: {error}")]) from None
+    if meta is None:
+        return {}
+    if not isinstance(meta, dict):
+        raise FormatError([Problem("front matter", "must be a mapping of keys to values")])
+    return {str(key): value for key, value in meta.items()}
+
+
+def _coerce(key: str, value: Any) -> tuple[Any, str | None]:
+    if key in ("started", "finished"):
+        return _coerce_date(value)
+    if key in ("tags", "authors"):
+        if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
+            return None, "must be a list of text items"
+        return [str(v).strip() for v in value], None
+    if key == "measures":
+        return _coerce_measures(value)
+    if isinstance(value, bool) or isinstance(value, list | dict):
+        return None, "must be text"
+    return str(value).strip(), None
+
+
+def _coerce_date(value: Any) -> tuple[date | None, str | None]:
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value, None
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip()), None
+        except ValueError:
+            pass
+    return None, "must be an ISO date such as 2023-04-01"
+
+
+def _coerce_measures(value: Any) -> tuple[list[Measure] | None, str | None]:
+    if not isinstance(value, list):
+        return None, "must be a list of measures"
+    measures = []
+    for number, item in enumerate(value, 1):
+        if not isinstance(item, dict):
+            return None, f"measure {number} must be a mapping with name and type"
+        unknown = sorted(set(map(str, item)) - set(MEASURE_KEYS))
+        if unknown:
+            return None, f"measure {number}: unknown key `{unknown[0]}`; allowed: " + ", ".join(
+                MEASURE_KEYS
+            )
+        data, problem = _coerce_points(item.get("data") or [])
+        if problem:
+            return None, f"measure {number}: {problem}"
+        goal = item.get("goal")
+        if goal is not None and (isinstance(goal, bool) or not isinstance(goal, int | float)):
+            return None, f"measure {number}: goal must be a number"
+        measures.append(
+            Measure(
+                name=str(item.get("name") or "").strip(),
+                type=str(item.get("type") or "").strip(),
+                definition=_optional_text(item.get("definition")),
+                unit=_optional_text(item.get("unit")),
+                goal=goal,
+                data=data,
+            )
+        )
+    return measures, None
+
+
+def _coerce_points(points: Any) -> tuple[list[dict[str, Any]], str | None]:
+    if not isinstance(points, list):
+        return [], "data must be a list of points"
+    result = []
+    for number, point in enumerate(points, 1):
+        if not isinstance(point, dict):
+            return [], f"data point {number} must be a mapping"
+        when, problem = _coerce_date(point.get("date"))
+        if problem:
+            return [], f"data point {number}: date {problem}"
+        keys = set(point) - {"date"}
+        numbers = {k: point[k] for k in keys}
+        if any(isinstance(v, bool) or not isinstance(v, int | float) for v in numbers.values()):
+            return [], f"data point {number}: values must be numbers"
+        if keys == {"value"}:
+            result.append({"date": when.isoformat(), "value": numbers["value"]})
+        elif keys == {"numerator", "denominator"}:
+            result.append(
+                {"date": when.isoformat(), "numerator": numbers["numerator"],
+                 "denominator": numbers["denominator"]}
+            )
+        else:
+            return [], f"data point {number} needs either value, or numerator and denominator"
+    return result, None
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value in (None, "") else str(value).strip()
+
+
+def _split_sections(body: str, first_line: int) -> tuple[str, list[Section], list[Problem]]:
+    intro: list[str] = []
+    sections: list[tuple[str, int, list[str]]] = []
+    fence: str | None = None
+    for number, line in enumerate(body.split("\n"), first_line):
+        fence_match = _FENCE.match(line)
+        if fence_match:
+            marker = fence_match.group(1)
+            if fence is None:
+                fence = marker[0] * 3
+            elif marker.startswith(fence):
+                fence = None
+        heading = None if fence else _HEADING.match(line)
+        if heading:
+            sections.append((heading.group(1), number, []))
+        elif sections:
+            sections[-1][2].append(line)
+        else:
+            intro.append(line)
+    problems: list[Problem] = []
+    seen: dict[str, tuple[str, int]] = {}
+    result = []
+    for heading, number, lines in sections:
+        if not heading:
+            problems.append(Problem(f"line {number}", "a `##` heading needs a name"))
+            continue
+        key = section_key(heading)
+        if key and key in seen:
+            other, other_line = seen[key]
+            problems.append(
+                Problem(
+                    f"line {number}",
+                    f"section “{heading}” repeats “{other}” (line {other_line}); "
+                    "merge them into one section",
+                )
+            )
+        elif key:
+            seen[key] = (heading, number)
+        result.append(Section(heading=heading, body="\n".join(lines).strip(), key=key))
+    return "\n".join(intro).strip(), result, problems
+
+
+def _measure_to_yaml(measure: Measure) -> dict[str, Any]:
+    item: dict[str, Any] = {"name": measure.name, "type": measure.type}
+    for key in ("definition", "unit", "goal"):
+        if getattr(measure, key) is not None:
+            item[key] = getattr(measure, key)
+    if measure.data:
+        item["data"] = [
+            _FlowMapping({"date": date.fromisoformat(p["date"]), **{k: v for k, v in p.items() if k != "date"}})
+            for p in measure.data
+        ]
+    return item
+
+
+class _FlowMapping(dict):
+    """A data point, written on one line as in the contract's example."""
+
+
+class _FlowList(list):
+    """Tags and authors, written on one line."""
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(
+    _FlowList,
+    lambda dumper, value: dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True),
+)
+
+_Dumper.add_representer(
+    _FlowMapping,
+    lambda dumper, value: dumper.represent_mapping(
+        "tag:yaml.org,2002:map", value.items(), flow_style=True
+    ),
+)
