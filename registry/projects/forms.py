@@ -8,6 +8,7 @@ from wtforms import (
     FormField,
     HiddenField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -23,21 +24,21 @@ from registry.writeup_rules import (
 )
 
 STATUS_CHOICES = [
-    ("idea", "Idea – not started yet"),
-    ("active", "Active – under way"),
-    ("completed", "Completed"),
-    ("paused", "Paused"),
-    ("stopped", "Stopped – did not continue"),
+    SelectChoice("idea", "Idea – not started yet"),
+    SelectChoice("active", "Active – under way"),
+    SelectChoice("completed", "Completed"),
+    SelectChoice("paused", "Paused"),
+    SelectChoice("stopped", "Stopped – did not continue"),
 ]
 ROLE_CHOICES = [
-    ("intrinsic", "Intrinsic – improving care in and between our own practices"),
-    ("extrinsic", "Extrinsic – improving the wider system with the HSCP"),
-    ("both", "Both"),
+    SelectChoice("intrinsic", "Intrinsic – improving care in and between our own practices"),
+    SelectChoice("extrinsic", "Extrinsic – improving the wider system with the HSCP"),
+    SelectChoice("both", "Both"),
 ]
 VISIBILITY_CHOICES = [
-    ("public", "Public – anyone, including people who are not signed in"),
-    ("network", "Network – anyone signed in to Cluster Commons"),
-    ("cluster", "Cluster – only our cluster, and national coordinators"),
+    SelectChoice("public", "Public – anyone, including people who are not signed in"),
+    SelectChoice("network", "Network – anyone signed in to Cluster Commons"),
+    SelectChoice("cluster", "Cluster – only our cluster, and national coordinators"),
 ]
 SECTION_HINTS = {
     "background": "The problem and its context: why this mattered locally.",
@@ -54,7 +55,10 @@ SECTION_HINTS = {
 class MeasureForm(Form):
     name = StringField("Measure name", validators=[Optional(), Length(max=500)])
     type = SelectField(
-        "Type", choices=[("", "Choose a type")] + [(t, t.capitalize()) for t in MEASURE_TYPES]
+        "Type",
+        validate_choice=False,
+        choices=[SelectChoice("", "Choose a type")]
+        + [SelectChoice(t, t.capitalize()) for t in MEASURE_TYPES],
     )
     definition = TextAreaField("Definition", validators=[Optional(), Length(max=500)])
     unit = StringField("Unit", validators=[Optional(), Length(max=500)])

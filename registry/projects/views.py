@@ -9,6 +9,7 @@ from flask import (
     url_for,
 )
 from flask_login import login_required
+from wtforms import SelectChoice
 
 from registry.accounts.current import current_viewer
 from registry.errors import Conflict, Invalid, NotAllowed, NotFound
@@ -238,7 +239,9 @@ def _saved_message(project, action: str) -> str:
 
 
 def _offer_clusters(form: WriteUpForm, clusters) -> None:
-    form.cluster.choices = [("", "Choose a cluster")] + [(c.slug, c.name) for c in clusters]
+    form.cluster.choices = [SelectChoice("", "Choose a cluster")] + [
+        SelectChoice(c.slug, c.name) for c in clusters
+    ]
 
 
 def _render_list(viewer, filters, page, per_page, errors):
