@@ -173,6 +173,9 @@ def _edit(form: WriteUpForm, project):
     elif action is not None:
         valid = form.validate()
         errors = errors_by_field(form)
+        for field in (form.started, form.finished):
+            if field.errors:  # WTForms' own wording ("Not a valid date value") is unhelpful
+                errors[field.id] = ["Enter a real date, for example 2024-04-01."]
         writeup, field_for, conversion_errors = writeup_from_form(form, previous)
         errors.update(conversion_errors)
         if action == "preview":
