@@ -5,6 +5,7 @@ Python-Markdown passes raw HTML through untouched, so everything it produces is 
 """
 
 import html as html_entities
+import re
 
 import markdown
 import nh3
@@ -22,19 +23,21 @@ _ATTRIBUTES = {
     "abbr": {"title"},
     "img": {"src", "alt", "title", "width", "height"},
     "ol": {"start"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "scope", "align"},
     **{f"h{level}": {"id"} for level in range(2, 7)},
 }
 # No javascript:, vbscript: or data: URLs; relative links stay allowed.
 _URL_SCHEMES = {"http", "https", "mailto"}
+# Control characters inside a URL can hide a scheme ("java\x01script:") from the scheme check.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def render_markdown(text: str) -> Markup:
     # Headings inside a section start at level 3: the page's own section headings are h2.
     converter = markdown.Markdown(
         extensions=_EXTENSIONS,
-        extension_configs={"toc": {"baselevel": 3}},
+        extension_configs={"toc": {"baselevel": 3}, "tables": {"use_align_attribute": True}},
         output_format="html",
     )
     html = converter.convert(text)
@@ -50,7 +53,14 @@ def sanitise_html(html: str) -> str:
         url_schemes=_URL_SCHEMES,
         link_rel="nofollow noopener",
         id_prefix="md-",
+        attribute_filter=_drop_hidden_schemes,
     )
+
+
+def _drop_hidden_schemes(_element: str, attribute: str, value: str) -> str | None:
+    if attribute in ("href", "src") and _CONTROL.search(value):
+        return None
+    return value
 
 
 def plain_text(text: str) -> str:

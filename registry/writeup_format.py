@@ -25,6 +25,8 @@ FRONT_MATTER_KEYS = (
 )
 MEASURE_KEYS = ("name", "type", "definition", "unit", "goal", "data")
 
+_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HEADING = re.compile(r"^##(?!#)\s*(.*?)\s*#*\s*$")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 
@@ -105,23 +107,24 @@ def parse(text: str) -> WriteUp:
         if meta.get(key) in (None, ""):
             problems.append(Problem(f"key `{key}`", "is required"))
     values: dict[str, Any] = {}
+    reported = {"title", "cluster"} & {p.where[5:-1] for p in problems}
     for key in FRONT_MATTER_KEYS:
         if key in meta and meta[key] is not None:
-            value, problem = _coerce(key, meta[key])
-            if problem:
-                problems.append(Problem(f"key `{key}`", problem))
+            value, key_problems = _coerce(key, meta[key])
+            problems.extend(Problem(f"key `{key}`", problem) for problem in key_problems)
+            if key_problems:
+                reported.add(key)
             else:
                 values[key] = value
     intro, sections, section_problems = _split_sections(body, body_line)
     problems.extend(section_problems)
-    if problems:
-        raise FormatError(problems)
-    writeup = WriteUp(**values, intro=intro, sections=sections)
-    problems = [
-        Problem(f"key `{name}`" if name in FRONT_MATTER_KEYS else name, message)
-        for name, messages in check_writeup(writeup).items()
-        for message in messages
-    ]
+    writeup = WriteUp(
+        **{"title": "", "cluster": "", **values}, intro=intro, sections=sections
+    )
+    for name, messages in check_writeup(writeup).items():
+        key = name.split("-")[0]
+        if key not in reported:
+            problems.extend(Problem(_where(name, writeup), message) for message in messages)
     if problems:
         raise FormatError(problems)
     return writeup
@@ -146,6 +149,17 @@ def serialise(writeup: WriteUp) -> str:
     return "\n".join(parts)
 
 
+def _where(name: str, writeup: WriteUp) -> str:
+    kind, _, number = name.partition("-")
+    if kind == "measures" and number:
+        return f"key `measures`, measure {number}"
+    if kind == "sections" and number:
+        return f"section “{writeup.sections[int(number) - 1].heading}”"
+    if kind == "intro":
+        return "introduction"
+    return f"key `{kind}`"
+
+
 def section_key(heading: str) -> str | None:
     return SECTION_ALIASES.get(" ".join(heading.split()).casefold())
 
@@ -168,9 +182,12 @@ def _split_front_matter(text: str) -> tuple[str, str, int]:
 
 def _load_yaml(front: str) -> dict[str, Any]:
     try:
-        meta = yaml.safe_load(front)
+        meta = yaml.load(front, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
+        if error.context_mark and "stream" in (error.problem or ""):
+            # An unclosed quote or bracket: say where it was opened, not where the text ended.
+            mark = error.context_mark
         where = f"line {mark.line + 2}" if mark else "front matter"
         raise FormatError([Problem(where, f"invalid YAML: {error.problem}")]) from None
     except yaml.YAMLError as error:
@@ -182,24 +199,49 @@ def _load_yaml(front: str) -> dict[str, Any]:
     return {str(key): value for key, value in meta.items()}
 
 
-def _coerce(key: str, value: Any) -> tuple[Any, str | None]:
+class _Loader(yaml.SafeLoader):
+    """Scalars stay text as written, and each key's type is checked by `_coerce`.
+
+    YAML 1.1 would turn the tag `Yes` into True, `1.10` into 1.1, and fail outright on an
+    impossible date like 2023-02-30; keeping text keeps the author's spelling and lets every
+    problem be reported with the key it belongs to.
+    """
+
+    def construct_mapping(self, node, deep=False):
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key `{key}` appears twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag == "tag:yaml.org,2002:null"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _coerce(key: str, value: Any) -> tuple[Any, list[str]]:
     if key in ("started", "finished"):
-        return _coerce_date(value)
+        when, problem = _coerce_date(value)
+        return when, [problem] if problem else []
     if key in ("tags", "authors"):
-        if not isinstance(value, list) or not all(isinstance(v, str | int | float) for v in value):
-            return None, "must be a list of text items"
-        return [str(v).strip() for v in value], None
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return None, ["must be a list of text items"]
+        return [v.strip() for v in value], []
     if key == "measures":
         return _coerce_measures(value)
-    if isinstance(value, bool) or isinstance(value, list | dict):
-        return None, "must be text"
-    return str(value).strip(), None
+    if not isinstance(value, str):
+        return None, ["must be text"]
+    return value.strip(), []
 
 
 def _coerce_date(value: Any) -> tuple[date | None, str | None]:
-    if isinstance(value, date) and not hasattr(value, "hour"):
-        return value, None
-    if isinstance(value, str):
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
         try:
             return date.fromisoformat(value.strip()), None
         except ValueError:
@@ -207,35 +249,55 @@ def _coerce_date(value: Any) -> tuple[date | None, str | None]:
     return None, "must be an ISO date such as 2023-04-01"
 
 
-def _coerce_measures(value: Any) -> tuple[list[Measure] | None, str | None]:
+def _coerce_number(value: Any) -> float | int | None:
+    if not isinstance(value, str) or not _NUMBER.match(value.strip()):
+        return None
+    text = value.strip()
+    return float(text) if any(c in text for c in ".eE") else int(text)
+
+
+def _coerce_measures(value: Any) -> tuple[list[Measure] | None, list[str]]:
     if not isinstance(value, list):
-        return None, "must be a list of measures"
-    measures = []
+        return None, ["must be a list of measures"]
+    measures: list[Measure] = []
+    problems: list[str] = []
     for number, item in enumerate(value, 1):
-        if not isinstance(item, dict):
-            return None, f"measure {number} must be a mapping with name and type"
-        unknown = sorted(set(map(str, item)) - set(MEASURE_KEYS))
-        if unknown:
-            return None, f"measure {number}: unknown key `{unknown[0]}`; allowed: " + ", ".join(
-                MEASURE_KEYS
-            )
-        data, problem = _coerce_points(item.get("data") or [])
+        measure, problem = _coerce_measure(item)
         if problem:
-            return None, f"measure {number}: {problem}"
-        goal = item.get("goal")
-        if goal is not None and (isinstance(goal, bool) or not isinstance(goal, int | float)):
-            return None, f"measure {number}: goal must be a number"
-        measures.append(
-            Measure(
-                name=str(item.get("name") or "").strip(),
-                type=str(item.get("type") or "").strip(),
-                definition=_optional_text(item.get("definition")),
-                unit=_optional_text(item.get("unit")),
-                goal=goal,
-                data=data,
-            )
-        )
-    return measures, None
+            problems.append(f"measure {number}: {problem}")
+        else:
+            measures.append(measure)
+    return measures, problems
+
+
+def _coerce_measure(item: Any) -> tuple[Measure | None, str | None]:
+    if not isinstance(item, dict):
+        return None, "must be a mapping with name and type"
+    unknown = sorted(set(map(str, item)) - set(MEASURE_KEYS))
+    if unknown:
+        return None, f"unknown key `{unknown[0]}`; allowed: " + ", ".join(MEASURE_KEYS)
+    for key in ("name", "type", "definition", "unit"):
+        if item.get(key) is not None and not isinstance(item[key], str):
+            return None, f"{key} must be text"
+    data, problem = _coerce_points(item.get("data") or [])
+    if problem:
+        return None, problem
+    goal = item.get("goal")
+    if goal is not None:
+        goal = _coerce_number(goal)
+        if goal is None:
+            return None, "goal must be a number"
+    return (
+        Measure(
+            name=(item.get("name") or "").strip(),
+            type=(item.get("type") or "").strip(),
+            definition=_optional_text(item.get("definition")),
+            unit=_optional_text(item.get("unit")),
+            goal=goal,
+            data=data,
+        ),
+        None,
+    )
 
 
 def _coerce_points(points: Any) -> tuple[list[dict[str, Any]], str | None]:
@@ -249,8 +311,8 @@ def _coerce_points(points: Any) -> tuple[list[dict[str, Any]], str | None]:
         if problem:
             return [], f"data point {number}: date {problem}"
         keys = set(point) - {"date"}
-        numbers = {k: point[k] for k in keys}
-        if any(isinstance(v, bool) or not isinstance(v, int | float) for v in numbers.values()):
+        numbers = {k: _coerce_number(point[k]) for k in keys}
+        if any(v is None for v in numbers.values()):
             return [], f"data point {number}: values must be numbers"
         if keys == {"value"}:
             result.append({"date": when.isoformat(), "value": numbers["value"]})
@@ -277,9 +339,9 @@ def _split_sections(body: str, first_line: int) -> tuple[str, list[Section], lis
         if fence_match:
             marker = fence_match.group(1)
             if fence is None:
-                fence = marker[0] * 3
-            elif marker.startswith(fence):
-                fence = None
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip(marker[0] + " \t"):
+                fence = None  # a closing fence: same character, at least as long, nothing after
         heading = None if fence else _HEADING.match(line)
         if heading:
             sections.append((heading.group(1), number, []))

@@ -157,7 +157,8 @@ XSS_VECTORS = [
     ("script-in-list", "* one\n* <script>alert(1)</script>"),
     ("script-in-table", "| a |\n|---|\n| <script>alert(1)</script> |"),
     ("script-in-blockquote", "> <script>alert(1)</script>"),
-    ("doctype-html-head-script", "<!DOCTYPE html><html><head><script>alert(1)</script></head></html>"),
+    ("doctype-html-head-script",
+     "<!DOCTYPE html><html><head><script>alert(1)</script></head></html>"),
     # event-handler attributes
     ("img-onerror", "<img src=x onerror=alert(1)>"),
     ("img-onerror-mixed-case", "<IMG SRC=x OnErRoR=alert(1)>"),
@@ -266,7 +267,8 @@ XSS_VECTORS = [
     ("svg-set-href", '<svg><a><set attributeName="href" to="javascript:alert(1)"/>x</a></svg>'),
     ("svg-use-data", f'<svg><use href="data:image/svg+xml;base64,{_SVG_B64}#x"/></svg>'),
     ("svg-foreignobject",
-     '<svg><foreignObject><iframe srcdoc="<script>alert(1)</script>"></iframe></foreignObject></svg>'),
+     '<svg><foreignObject><iframe srcdoc="<script>alert(1)</script>"></iframe>'
+     "</foreignObject></svg>"),
     ("math-href", '<math href="javascript:alert(1)">x</math>'),
     ("math-maction",
      '<math><maction actiontype="statusline" xlink:href="javascript:alert(1)">x</maction></math>'),

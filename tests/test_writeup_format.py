@@ -167,6 +167,12 @@ def test_rich_document_parses_every_key():
     assert writeup.measures[0].goal == 2.5
     assert writeup.measures[0].data[0] == {"date": "2024-01-01", "value": 7.25}
     assert writeup.measures[1] == Measure(name="Pharmacist time per week", type="balancing")
+    assert writeup.intro == "An introduction before any section."
+    assert section_summary(writeup) == [
+        ("Problem", "background"), ("Team", None), ("PDSA cycles", "changes"),
+        ("Lessons learned", "lessons"),
+    ]
+    assert writeup.section("changes").body.startswith("```text\n## not a heading\n```\n### Cycle 1")
 
 
 # --- Round trip -------------------------------------------------------------------------------
@@ -270,7 +276,8 @@ def test_shorter_fence_inside_a_longer_fence_does_not_close_it():
 
 
 def test_level_three_headings_do_not_split_sections():
-    writeup = parse(document(body="## Changes\n### Cycle 1\nOne.\n#### Detail\n### Cycle 2\nTwo.\n"))
+    body = "## Changes\n### Cycle 1\nOne.\n#### Detail\n### Cycle 2\nTwo.\n"
+    writeup = parse(document(body=body))
     assert section_summary(writeup) == [("Changes", "changes")]
     assert writeup.section("changes").body == "### Cycle 1\nOne.\n#### Detail\n### Cycle 2\nTwo."
 
@@ -335,7 +342,6 @@ def test_bad_values_name_their_key(front, where, fragment):
 @pytest.mark.parametrize(
     "base, where",
     [
-        ("title: yes\ncluster: X\n", "key `title`"),
         ("title: [Hello, there]\ncluster: X\n", "key `title`"),
         ("title: Hello there\ncluster: {name: X}\n", "key `cluster`"),
     ],
@@ -410,7 +416,7 @@ def test_tags_and_authors_are_trimmed_and_keep_their_spelling():
 def test_unquoted_scalar_tags_keep_their_original_spelling():
     # The contract keeps a tag's original spelling for display; YAML would read these as
     # true, 1.1 and 7 (octal 07 is 7 in YAML 1.1).
-    writeup = parse(document("tags: [Yes, 1.10, '07', audit]\n"))
+    writeup = parse(document("tags: [Yes, 1.10, 07, audit]\n"))
     assert writeup.tags == ["Yes", "1.10", "07", "audit"]
 
 
@@ -423,22 +429,24 @@ def test_measure_with_value_points_and_definition():
         "    data:\n      - {date: 2024-01-01, value: 12.5}\n      - {date: 2024-02-01, value: 0}\n"
     ))
     (measure,) = writeup.measures
-    assert (measure.name, measure.type, measure.definition) == ("DNA rate", "outcome", "Missed / booked")
+    assert (measure.name, measure.type) == ("DNA rate", "outcome")
+    assert measure.definition == "Missed / booked"
     assert [point["value"] for point in measure.data] == [12.5, 0]
 
 
 @pytest.mark.parametrize(
     "measure_yaml, where, fragment",
     [
-        ("  - name: m\n    type: proces\n", "measures-1", "outcome, process, balancing"),
-        ("  - name: m\n", "measures-1", "measure type"),
-        ("  - type: outcome\n", "measures-1", "Give the measure a name"),
+        ("  - name: m\n    type: proces\n", "key `measures`, measure 1", "outcome, process, balancing"),
+        ("  - name: m\n", "key `measures`, measure 1", "measure type"),
+        ("  - type: outcome\n", "key `measures`, measure 1", "Give the measure a name"),
         ("  - name: m\n    type: outcome\n    colour: red\n", "key `measures`",
          "measure 1: unknown key `colour`"),
         ("  - name: m\n    type: outcome\n  - name: n\n    type: outcome\n    target: 3\n",
          "key `measures`", "measure 2: unknown key `target`"),
-        ("  - just a string\n", "key `measures`", "measure 1 must be a mapping"),
-        ("  - name: m\n    type: outcome\n    goal: high\n", "key `measures`", "goal must be a number"),
+        ("  - just a string\n", "key `measures`", "measure 1: must be a mapping"),
+        ("  - name: m\n    type: outcome\n    goal: high\n", "key `measures`",
+         "goal must be a number"),
         ("  - name: m\n    type: outcome\n    data: {date: 2024-01-01, value: 1}\n",
          "key `measures`", "data must be a list"),
     ],
@@ -448,7 +456,8 @@ def test_bad_measures(measure_yaml, where, fragment):
 
 
 def test_measures_must_be_a_list():
-    assert_problem(document("measures: {name: m, type: outcome}\n"), "key `measures`", "list of measures")
+    text = document("measures: {name: m, type: outcome}\n")
+    assert_problem(text, "key `measures`", "list of measures")
 
 
 POINT_SHAPE = "needs either value, or numerator and denominator"
@@ -465,18 +474,17 @@ POINT_SHAPE = "needs either value, or numerator and denominator"
         ("{date: 2024-01-01, count: 3}", POINT_SHAPE),
         ("{value: 1}", "data point 1: date must be an ISO date"),
         ("{date: last March, value: 1}", "data point 1: date must be an ISO date"),
-        ("{date: 2024-01-01, value: '12'}", "values must be numbers"),
         ("{date: 2024-01-01, value: twelve}", "values must be numbers"),
         ("{date: 2024-01-01, value: true}", "values must be numbers"),
-        ("{date: 2024-01-01, numerator: 3, denominator: '4'}", "values must be numbers"),
         ("{date: 2024-01-01, value: null}", "values must be numbers"),
         ("just a number", "data point 1 must be a mapping"),
     ],
 )
 def test_bad_data_points(point, fragment):
     text = measure_document(f"  - name: m\n    type: outcome\n    data:\n      - {point}\n")
-    assert_problem(text, "key `measures`", "measure 1: ")
-    assert fragment in only_problem(text)[1]
+    where, message = only_problem(text)
+    assert where == "key `measures`"
+    assert message.startswith("measure 1: ") and fragment in message
 
 
 @pytest.mark.parametrize("denominator", ["0", "-4", "0.0"])
@@ -485,7 +493,7 @@ def test_denominator_must_be_positive(denominator):
         "  - name: m\n    type: process\n    data:\n"
         f"      - {{date: 2024-01-01, numerator: 0, denominator: {denominator}}}\n"
     )
-    assert_problem(text, "measures-1", "denominator must be greater than zero")
+    assert_problem(text, "key `measures`, measure 1", "denominator must be greater than zero")
 
 
 @pytest.mark.parametrize(
@@ -505,11 +513,14 @@ def test_denominator_must_be_positive(denominator):
 )
 def test_numbers_must_be_finite(field_yaml):
     text = measure_document(f"  - name: m\n    type: outcome\n    {field_yaml}\n")
-    assert_problem(text, "measures-1", "finite numbers")
+    where, message = only_problem(text)
+    assert where.startswith("key `measures`") and "number" in message, (where, message)
 
 
 def test_impossible_data_point_date_is_a_format_error():
-    text = measure_document("  - name: m\n    type: outcome\n    data: [{date: 2023-02-30, value: 1}]\n")
+    text = measure_document(
+        "  - name: m\n    type: outcome\n    data: [{date: 2023-02-30, value: 1}]\n"
+    )
     assert_problem(text, "key `measures`", "date must be an ISO date")
 
 
@@ -539,19 +550,37 @@ def test_front_matter_not_closed(text):
     assert_problem(text, "line 1", "not closed")
 
 
+def assert_yaml_error_at(front: str, line: int) -> None:
+    where, message = only_problem(document(front))
+    assert message.startswith("invalid YAML")
+    assert where == f"line {line}"
+
+
 @pytest.mark.parametrize(
     "front, line",
     [
         ("summary: one: two\n", 4),
         ("tags:\n  - a\n - b\n", 6),
-        ("authors: [a, 'b]\nrole: both\n", 4),
-        ("summary: fine\nstatus: \"active\n", 5),
+        ("role: both\n\tstatus: active\n", 5),
     ],
 )
 def test_invalid_yaml_reports_a_line_number(front, line):
-    where, message = only_problem(document(front))
-    assert message.startswith("invalid YAML")
-    assert where == f"line {line}"
+    assert_yaml_error_at(front, line)
+
+
+@pytest.mark.parametrize(
+    "front, line",
+    [
+        ("authors: [a, 'b]\nrole: both\n", 4),
+        ("summary: fine\nstatus: \"active\n", 5),
+        ("tags: [a, b\n", 4),
+    ],
+    ids=["unclosed-quote-in-list", "unclosed-double-quote", "unclosed-flow-list"],
+)
+def test_unterminated_yaml_reports_the_line_where_it_starts(front, line):
+    # Pointing at the end of the front matter (the closing `---`) would send the author to a
+    # line that is not wrong; the line where the unclosed quote or bracket opens is.
+    assert_yaml_error_at(front, line)
 
 
 def test_invalid_yaml_line_number_counts_crlf_and_bom_files_the_same():
@@ -579,10 +608,10 @@ def test_empty_front_matter_reports_both_required_keys():
         (document(base='title: "Bad\\0title"\ncluster: X\n'), "key `title`"),
         (document('summary: "bell\\a here"\n'), "key `summary`"),
         (document('tags: ["del\\x7f"]\n'), "key `tags`"),
-        (document(body="Intro with an \x1b escape.\n"), "intro"),
-        (document(body="## Aim\nfine\n\n## Results\nnul\x00here\n"), "sections-2"),
-        (document(body="## Res\x0bults\nx\n"), "sections-1"),
-        (measure_document('  - name: "m\\x01"\n    type: outcome\n'), "measures-1"),
+        (document(body="Intro with an \x1b escape.\n"), "introduction"),
+        (document(body="## Aim\nfine\n\n## Results\nnul\x00here\n"), "section “Results”"),
+        (document(body="## Res\x0bults\nx\n"), "section “Res\x0bults”"),
+        (measure_document('  - name: "m\\x01"\n    type: outcome\n'), "key `measures`, measure 1"),
     ],
 )
 def test_control_characters_are_rejected(text, where):
@@ -641,21 +670,21 @@ def test_value_rule_problems_are_reported_together():
     text = document(
         "status: finished\nrole: neither\nvisibility: private\n"
         "started: 2023-05-01\nfinished: 2023-04-01\n"
-        "measures:\n  - name: m\n    type: proces\n    data: [{date: 2024-01-01, value: .nan}]\n",
+        "measures:\n  - name: m\n    type: proces\n    data: [{date: 2024-01-01, value: 1.0e+13}]\n",
         base="title: ab\ncluster: X\n",
     )
     problems = problems_of(text)
     assert {where for where, _ in problems} == {
         "key `title`", "key `status`", "key `role`", "key `visibility`", "key `finished`",
-        "measures-1",
+        "key `measures`, measure 1",
     }
-    assert len([where for where, _ in problems if where == "measures-1"]) == 2
+    assert len([where for where, _ in problems if where == "key `measures`, measure 1"]) == 2
 
 
 def test_problems_in_several_measures_are_all_reported():
     text = measure_document(
         "  - name: a\n    type: outcome\n    colour: red\n"
-        "  - name: b\n    type: outcome\n    data: [{date: 2024-01-01, value: '1'}]\n"
+        "  - name: b\n    type: outcome\n    goal: high\n"
     )
     messages = [message for _, message in problems_of(text)]
     assert any("measure 1" in message for message in messages), messages
