@@ -1,6 +1,6 @@
 """Domain exceptions raised by services, and the error pages and JSON errors users see."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, abort, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -36,6 +36,13 @@ def wants_json() -> bool:
 
 
 def register(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_in_path():
+        # No slug, tag or name contains NUL, and PostgreSQL refuses it in a query parameter
+        # (a 500 rather than "not found") wherever a path part is looked up.
+        if "\x00" in request.path:
+            abort(404)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         error.description = (

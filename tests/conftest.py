@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask import g, request_started
 from sqlalchemy import create_engine, text
 
 from registry import create_app
@@ -86,9 +87,21 @@ def database_url(migrated_database, tmp_path) -> str:
     return _fresh_database_url(migrated_database, tmp_path)
 
 
+def _fresh_globals(_sender, **_extra) -> None:
+    """Start every request with an empty `g`, as a server does (one app context per request).
+
+    The `app` fixture keeps one app context open for the whole test, and a request reuses it:
+    without this, Flask-Login's cached user (`g._login_user`) and Flask-WTF's CSRF token would
+    carry over from one request, or one test client, to the next.
+    """
+    for name in list(g):
+        g.pop(name)
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
     app = create_app(make_config(tmp_path, database_url))
+    request_started.connect(_fresh_globals, app)
     with app.app_context():
         yield app
         db.session.remove()

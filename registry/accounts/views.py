@@ -1,5 +1,5 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_required, login_user, logout_user
+from flask_login import login_remembered, login_required, login_user, logout_user
 
 from registry.accounts import services
 from registry.accounts.current import current_viewer
@@ -56,6 +56,8 @@ def change_password():
     form = ChangePasswordForm()
     errors: dict[str, list[str]] = {}
     if form.validate_on_submit():
+        # The new sign-in replaces this browser's old one; keep "keep me signed in" if it was on.
+        remembered = login_remembered()
         try:
             user = services.change_password(
                 current_viewer(), form.current_password.data, form.new_password.data
@@ -63,7 +65,7 @@ def change_password():
         except Invalid as error:
             errors = error.errors
         else:
-            login_user(user)
+            login_user(user, remember=remembered)
             flash("Password changed. Other devices have been signed out.", "success")
             return redirect(url_for("pages.home"))
     else:

@@ -2,6 +2,7 @@
 
 import re
 from datetime import date
+from types import SimpleNamespace
 
 from registry.projects.forms import WriteUpForm
 from registry.writeup_format import Measure, Section, WriteUp
@@ -91,15 +92,17 @@ def form_data_from_writeup(writeup: WriteUp, cluster_slug: str, version: int | N
         "adapted_from": writeup.adapted_from or "",
         "intro": writeup.intro,
         "version": "" if version is None else str(version),
+        # Objects, not dicts: WTForms' FormField passes a dict's keys as keyword arguments to
+        # the sub-form, and the measure's `data` field would collide with Form(data=...).
         "measures": [
-            {
-                "name": m.name,
-                "type": m.type,
-                "definition": m.definition or "",
-                "unit": m.unit or "",
-                "goal": "" if m.goal is None else str(m.goal),
-                "data": "\n".join(_format_point(p) for p in m.data),
-            }
+            SimpleNamespace(
+                name=m.name,
+                type=m.type,
+                definition=m.definition or "",
+                unit=m.unit or "",
+                goal="" if m.goal is None else str(m.goal),
+                data="\n".join(_format_point(p) for p in m.data),
+            )
             for m in writeup.measures
         ],
         "extra_sections": [

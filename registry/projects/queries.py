@@ -1,5 +1,6 @@
 """Reading lists of write-ups: filters, pagination, counts. Visibility is applied in SQL."""
 
+import re
 from dataclasses import dataclass, field
 from math import ceil
 
@@ -16,6 +17,9 @@ from registry.writeup_rules import ROLES, STATUSES
 
 MAX_PER_PAGE = 100
 FILTER_NAMES = ("tag", "board", "hscp", "cluster", "status", "role")
+# No stored name, slug or tag contains control characters, and PostgreSQL refuses NUL in a
+# query parameter outright (a 500, not an empty list).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -53,10 +57,14 @@ def parse_listing_args(args, default_per_page: int) -> tuple[Filters, int, int]:
     for name, value in values.items():
         if value and len(value) > 200:
             errors[name] = ["That value is too long."]
+        elif value and _CONTROL.search(value):
+            errors[name] = ["Remove the control characters (invisible characters such as NUL)."]
     page = _positive_int(args, "page", 1, errors, most=100_000)
     per_page = _positive_int(args, "per_page", default_per_page, errors, most=MAX_PER_PAGE)
     if errors:
         raise Invalid(errors)
+    if values["tag"]:
+        values["tag"] = tag_key(values["tag"])  # as matched, so the list's tag filter shows it
     return Filters(**values), page, per_page
 
 
