@@ -63,10 +63,7 @@ def create_user(email, name, role, clusters, password_stdin) -> None:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
-        user = accounts.create_user(email, name, role, password, list(clusters))
-    except Invalid as error:
-        _fail(error)
+    user = _or_fail(accounts.create_user, email, name, role, password, list(clusters))
     click.echo(f"Created {user.role.value} {user.email}.")
 
 
@@ -76,10 +73,7 @@ def create_user(email, name, role, clusters, password_stdin) -> None:
 @with_appcontext
 def create_cluster(name, hscp) -> None:
     """Add a cluster under an HSCP."""
-    try:
-        cluster = organisations.create_cluster(name, hscp)
-    except Invalid as error:
-        _fail(error)
+    cluster = _or_fail(organisations.create_cluster, name, hscp)
     click.echo(f"Created cluster {cluster.name} ({cluster.slug}) in {cluster.hscp.name}.")
 
 
@@ -89,10 +83,7 @@ def create_cluster(name, hscp) -> None:
 @with_appcontext
 def create_practice(name, cluster) -> None:
     """Add a practice to a cluster."""
-    try:
-        practice = organisations.create_practice(name, cluster)
-    except Invalid as error:
-        _fail(error)
+    practice = _or_fail(organisations.create_practice, name, cluster)
     click.echo(f"Added {practice.name} to {practice.cluster.name}.")
 
 
@@ -142,7 +133,11 @@ def _content_dir() -> Path:
     return Path(current_app.config["CONTENT_DIR"])
 
 
-def _fail(error: Invalid):
-    for name, messages in error.errors.items():
-        click.echo(f"{name}: {' '.join(messages)}", err=True)
-    sys.exit(2)
+def _or_fail(create, *args):
+    """Run a service; on invalid input print each field's problem and exit with status 2."""
+    try:
+        return create(*args)
+    except Invalid as error:
+        for name, messages in error.errors.items():
+            click.echo(f"{name}: {' '.join(messages)}", err=True)
+        sys.exit(2)

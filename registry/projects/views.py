@@ -104,27 +104,17 @@ def edit(slug: str):
 @bp.post("/projects/<slug>/publish")
 @login_required
 def publish(slug: str):
-    try:
-        project = services.publish(current_viewer(), slug)
-    except NotFound:
-        abort(404)
-    except NotAllowed:
-        abort(403)
-    flash("Published. It is now visible to its readers.", "success")
-    return redirect(url_for("projects.detail", slug=project.slug))
+    return _change_publication(
+        services.publish, slug, "Published. It is now visible to its readers."
+    )
 
 
 @bp.post("/projects/<slug>/unpublish")
 @login_required
 def unpublish(slug: str):
-    try:
-        project = services.unpublish(current_viewer(), slug)
-    except NotFound:
-        abort(404)
-    except NotAllowed:
-        abort(403)
-    flash("Moved back to draft. Only its editors can see it now.", "success")
-    return redirect(url_for("projects.detail", slug=project.slug))
+    return _change_publication(
+        services.unpublish, slug, "Moved back to draft. Only its editors can see it now."
+    )
 
 
 @bp.get("/projects/<slug>/history")
@@ -218,6 +208,17 @@ def _edit(form: WriteUpForm, project):
         ),
         status,
     )
+
+
+def _change_publication(change, slug: str, message: str):
+    try:
+        project = change(current_viewer(), slug)
+    except NotFound:
+        abort(404)
+    except NotAllowed:
+        abort(403)
+    flash(message, "success")
+    return redirect(url_for("projects.detail", slug=project.slug))
 
 
 def _preview(writeup) -> dict:
