@@ -100,7 +100,9 @@ def render_revision(writeup: WriteUp) -> dict[str, str]:
 def _save(actor, writeup, slug, expected_version, source, publish) -> Project:
     begin_write()
     errors = check_writeup(writeup)
-    cluster = find_by_name_or_slug(Cluster, writeup.cluster) if writeup.cluster.strip() else None
+    # A cluster already found wanting (blank, control characters) is not looked up: PostgreSQL
+    # refuses NUL in a query parameter.
+    cluster = None if "cluster" in errors else find_by_name_or_slug(Cluster, writeup.cluster)
     if cluster is None and actor is None and "cluster" not in errors:
         try:
             cluster = place_new_cluster(writeup.cluster, writeup.hscp, writeup.board)
