@@ -52,7 +52,7 @@ MAX_POINTS = 500
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # C0 controls other than tab and newlines, and DEL: never meaningful in a write-up, and
 # PostgreSQL refuses NUL outright.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ def check_writeup(writeup: "WriteUp") -> dict[str, list[str]]:
     if len(writeup.intro) > MAX_SECTION:
         fail("intro", f"Keep the introduction under {MAX_SECTION:,} characters.")
     for name, text in _texts(writeup):
-        if _CONTROL.search(text):
+        if CONTROL_CHARACTERS.search(text):
             fail(name, "Remove the control characters (invisible characters such as NUL).")
     return errors
 
@@ -148,6 +148,8 @@ def _measure_problems(measure) -> list[str]:
 def _texts(writeup: "WriteUp"):
     yield "title", writeup.title
     yield "cluster", writeup.cluster
+    yield "hscp", writeup.hscp or ""
+    yield "board", writeup.board or ""
     yield "summary", writeup.summary or ""
     yield "intro", writeup.intro
     yield "tags", " ".join(writeup.tags)

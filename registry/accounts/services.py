@@ -16,6 +16,7 @@ from registry.errors import Invalid
 from registry.extensions import db
 from registry.organisations.models import Cluster
 from registry.timeutil import aware, utcnow
+from registry.writeup_rules import CONTROL_CHARACTERS
 
 # Signed-in users' last-seen time is written at most this often, not on every request.
 _TOUCH_INTERVAL_SECONDS = 60
@@ -36,7 +37,7 @@ def create_user(
 ) -> User:
     errors: dict[str, list[str]] = {}
     email = normalise_email(email)
-    if "@" not in email or len(email) > 254:
+    if "@" not in email or len(email) > 254 or CONTROL_CHARACTERS.search(email + name):
         errors["email"] = ["Enter an email address such as name@nhs.scot."]
     if not name.strip() or len(name) > 120:
         errors["name"] = ["Enter a name of up to 120 characters."]

@@ -20,7 +20,7 @@ from registry.projects import history, queries, services
 from registry.projects.editor import DATA_HINT, form_data_from_writeup, writeup_from_form
 from registry.projects.forms import SECTION_HINTS, WriteUpForm
 from registry.projects.permissions import can_edit, can_edit_cluster, can_read
-from registry.writeup_rules import SECTION_TITLES
+from registry.writeup_rules import SECTION_TITLES, check_writeup
 
 bp = Blueprint("projects", __name__)
 
@@ -168,6 +168,9 @@ def _edit(form: WriteUpForm, project):
                 errors[field.id] = ["Enter a real date, for example 2024-04-01."]
         writeup, field_for, conversion_errors = writeup_from_form(form, previous)
         errors.update(conversion_errors)
+        # The contract's own rules too, so the first error summary lists every problem.
+        for field_id, messages in _field_errors(check_writeup(writeup), field_for).items():
+            errors.setdefault(field_id, messages)
         if action == "preview":
             preview = _preview(writeup)
         elif valid and not errors:
