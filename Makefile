@@ -5,8 +5,9 @@ FLASK := $(VENV)/bin/flask --app wsgi
 STAMPS := .stamps
 HOST ?= 127.0.0.1
 PORT ?= 5000
+PYTEST_ARGS ?=
 
-.PHONY: run test test-fast bench setup db demo clean
+.PHONY: run test test-fast bench setup db demo clean FORCE
 
 run: setup demo
 	@echo "Serving Cluster Commons on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
@@ -15,21 +16,22 @@ run: setup demo
 	--access-logfile - wsgi:app
 
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: setup
 	$(PY) tests/bench/run.py
 
 setup: $(STAMPS)/python $(STAMPS)/npm
 
-# Re-install only when the pinned dependencies change: re-running is quick.
-$(STAMPS)/python: pyproject.toml
+# Re-install only when the pinned dependencies change (or .venv/node_modules went missing):
+# re-running is quick.
+$(STAMPS)/python: pyproject.toml $(if $(wildcard $(PY)),,FORCE)
 	@mkdir -p $(STAMPS)
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $@
 
-$(STAMPS)/npm: package.json package-lock.json
+$(STAMPS)/npm: package.json package-lock.json $(if $(wildcard node_modules),,FORCE)
 	@mkdir -p $(STAMPS)
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
@@ -47,3 +49,5 @@ demo: db
 
 clean:
 	rm -rf $(VENV) node_modules $(STAMPS) instance
+
+FORCE:

@@ -90,7 +90,8 @@ def test_signed_in_pages_and_the_editor(page):
     page.get_by_label("Data points").fill("yesterday, 4")
     page.get_by_label("Goal", exact=True).fill("most")
     page.get_by_role("button", name="Save draft").click()
-    expect(page.locator(".ds_question__error-message")).to_have_count(3)
+    # Title, cluster, the measure's name (and type), its data and its goal.
+    expect(page.locator(".ds_question__error-message")).to_have_count(5)
     axe.scan("editor with errors")
 
     page.get_by_label("Title", exact=True).fill("Menopause group consultations")
