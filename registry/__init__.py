@@ -27,14 +27,23 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     extensions.init_app(app)
 
-    from registry import api, cli, errors, pages
+    from registry import api, cli, errors, pages, templating
     from registry.accounts import views as accounts
     from registry.organisations import views as organisations
     from registry.projects import views as projects
+    from registry.search import api as search_api
+    from registry.search import services as search
+    from registry.search import views as search_views
 
-    for blueprint in (pages.bp, accounts.bp, organisations.bp, projects.bp, api.bp):
+    app.extensions["search_index"] = search.create_index(
+        app.config["INDEX_DIR"], app.config["CONTENT_DIR"], app.config["SEARCH_TIME_LIMIT"]
+    )
+    blueprints = (pages.bp, accounts.bp, organisations.bp, projects.bp, search_views.bp, api.bp,
+                  search_api.bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     errors.register(app)
+    templating.register(app)
     cli.register(app)
     return app
 

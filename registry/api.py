@@ -20,7 +20,7 @@ def projects():
             request.args, current_app.config["PROJECTS_PER_PAGE"]
         )
     except Invalid as error:
-        return _bad_request(error.errors)
+        return bad_request(error.errors)
     result = queries.list_projects(viewer, filters, page, per_page)
     return jsonify(
         total=result.total,
@@ -38,7 +38,7 @@ def project(slug: str):
     try:
         found = services.get_readable(viewer, slug)
     except NotFound:
-        return jsonify(error={"status": 404, "message": f"No project “{slug}”."}), 404
+        return not_found(slug)
     return jsonify(_full(found, viewer))
 
 
@@ -112,7 +112,11 @@ def _link(project: Project | None, viewer) -> dict | None:
     }
 
 
-def _bad_request(errors: dict[str, list[str]]):
+def not_found(slug: str):
+    return jsonify(error={"status": 404, "message": f"No project “{slug}”."}), 404
+
+
+def bad_request(errors: dict[str, list[str]]):
     return (
         jsonify(
             error={

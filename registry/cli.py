@@ -13,11 +13,12 @@ from registry.accounts import services as accounts
 from registry.errors import Invalid
 from registry.organisations import services as organisations
 from registry.projects import content, queries
+from registry.search import services as search
 
 
 def register(app: Flask) -> None:
     for command in (init_db, load_demo, create_user, create_cluster, create_practice,
-                    import_content, export_content):
+                    import_content, export_content, search_commands):
         app.cli.add_command(command)
 
 
@@ -33,6 +34,8 @@ def init_db() -> None:
     """Create or upgrade the database and load the boards and HSCPs. Safe to re-run."""
     boards, hscps = upgrade_database()
     click.echo(f"Database is up to date; added {boards} boards and {hscps} HSCPs.")
+    if not search.index().available():
+        click.echo(f"Search index built: {search.rebuild()} write-ups.")
 
 
 @click.command("load-demo")
@@ -105,6 +108,32 @@ def export_content(directory) -> None:
     """Write every write-up to DIRECTORY in the write-up file format."""
     count = content.export_all(directory)
     click.echo(f"Exported {count} write-ups to {directory}.")
+
+
+@click.group("search")
+def search_commands() -> None:
+    """Maintain the search index."""
+
+
+@search_commands.command("rebuild")
+@with_appcontext
+def search_rebuild() -> None:
+    """Rebuild the index from the database and swap it in; searches keep working meanwhile."""
+    click.echo(f"Search index rebuilt: {search.rebuild()} write-ups.")
+
+
+@search_commands.command("check")
+@with_appcontext
+def search_check() -> None:
+    """Compare the index with the database; exit status 1 when they have drifted apart."""
+    drift = search.check()
+    for name in ("missing", "stale", "orphaned"):
+        ids = getattr(drift, name)
+        click.echo(f"{name}: {len(ids)}" + (f" (ids {', '.join(map(str, ids[:20]))})" if ids else ""))
+    if not drift.ok:
+        click.echo("The index has drifted: run `flask --app wsgi search rebuild`.", err=True)
+        sys.exit(1)
+    click.echo("The index matches the database.")
 
 
 def _print_report(report: content.ImportReport) -> None:

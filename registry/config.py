@@ -34,5 +34,6 @@ class Defaults:
 
     SQLITE_BUSY_TIMEOUT_MS = 15_000
     PROJECTS_PER_PAGE = 20
+    SEARCH_TIME_LIMIT = 0.5  # seconds; a slower query returns its best results so far
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None  # the session already expires; a long edit must not lose its token

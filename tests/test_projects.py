@@ -680,7 +680,7 @@ def test_project_page_shows_everything(client, make_project, org):
     cells = [unescape(c) for c in re.findall(r"<td>(.*?)</td>", table)]
     assert cells == [
         "Signed risk forms", "Process", "Women 12-55", "percent", "100",
-        "12 / 22 (2023-03-01; 2 points)",
+        "12 / 22 (55%) (2023-03-01; 2 points)",
         "Pharmacist hours", "Balancing", "", "", "", "6.5 (2023-03-01; 1 point)",
     ]
     assert "<strong>Authors:</strong> Dr A. Example, B. Example (practice pharmacist)" in html

@@ -17,6 +17,7 @@ from registry.organisations.models import Cluster
 from registry.organisations.services import find_by_name_or_slug, place_new_cluster
 from registry.projects.models import Project, Revision, Tag
 from registry.projects.permissions import Viewer, can_edit, can_edit_cluster, can_read
+from registry.search import services as search
 from registry.text import slugify, tag_key
 from registry.timeutil import utcnow
 from registry.writeup_format import WriteUp
@@ -138,6 +139,7 @@ def _save(actor, writeup, slug, expected_version, source, publish) -> Project:
     writeup.cluster = cluster.name
     writeup.hscp = cluster.hscp.name
     writeup.board = cluster.board.name
+    search.record_change(project)
     db.session.add(
         Revision(
             project=project,
@@ -150,6 +152,7 @@ def _save(actor, writeup, slug, expected_version, source, publish) -> Project:
         )
     )
     db.session.commit()
+    search.apply_pending()
     return project
 
 
@@ -228,5 +231,7 @@ def _set_published(actor: User, slug: str, published: bool) -> Project:
         project.is_published = published
         if published:
             project.published_at = utcnow()
+        search.record_change(project)
     db.session.commit()
+    search.apply_pending()
     return project

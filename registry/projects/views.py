@@ -20,6 +20,7 @@ from registry.projects import history, queries, services
 from registry.projects.editor import DATA_HINT, form_data_from_writeup, writeup_from_form
 from registry.projects.forms import SECTION_HINTS, WriteUpForm
 from registry.projects.permissions import can_edit, can_edit_cluster, can_read
+from registry.search import services as search
 from registry.writeup_rules import SECTION_TITLES, check_writeup
 
 bp = Blueprint("projects", __name__)
@@ -65,6 +66,7 @@ def detail(slug: str):
         writeup=revision.writeup,
         can_edit=can_edit(viewer, project),
         adaptations=[p for p in project.adaptations if can_read(viewer, p)],
+        similar=search.similar(viewer, project),
         section_titles=SECTION_TITLES,
     )
 

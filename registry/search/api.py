@@ -22,7 +22,7 @@ def search():
     try:
         results = services.search(
             current_viewer(), wanted.query, wanted.filters, wanted.sort, wanted.page,
-            wanted.per_page, autocorrect=request.args.get("exact") != "1",
+            wanted.per_page,
         )
     except IndexUnavailable:
         return _unavailable()

@@ -1,12 +1,14 @@
 """The glue between write-ups and the search index: the outbox, queries and maintenance."""
 
+import fcntl
 import logging
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
-import yaml
 from flask import current_app
-from search_index import Drift, IndexUnavailable, ProjectIndex, Results
+from search_index import Drift, IndexUnavailable, ProjectIndex, Results, load_synonyms
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -20,11 +22,13 @@ from registry.search.models import IndexChange
 
 log = logging.getLogger(__name__)
 _DRAIN_BATCH = 500
+_DRAIN_WAIT_SECONDS = 5.0
 
 
 def create_index(index_dir: str, content_dir: str, time_limit: float) -> ProjectIndex:
+    """The index object; opening files waits for the first search or write."""
     synonyms_file = Path(content_dir) / "search" / "synonyms.yaml"
-    synonyms = yaml.safe_load(synonyms_file.read_text(encoding="utf-8")) if synonyms_file.exists() else {}
+    synonyms = load_synonyms(synonyms_file) if synonyms_file.exists() else {}
     return ProjectIndex(Path(index_dir), synonyms=synonyms, time_limit=time_limit)
 
 
@@ -41,22 +45,23 @@ def record_change(project: Project) -> None:
 def apply_pending() -> int:
     """Bring the index up to date with every queued change; safe to call from any process.
 
-    The index's cross-process write lock is held from reading the database to deleting the
-    applied outbox rows, so two processes can never write an older state over a newer one.
+    A cross-process lock is held from reading the database to deleting the applied outbox
+    rows, so two processes can never write an older state over a newer one. While the index
+    is unavailable, changes stay queued for the rebuild.
     """
+    if not index().available():
+        return 0
     applied = 0
     try:
-        with index().writing():
-            while True:
-                batch = _next_batch()
-                if not batch:
-                    break
+        # The holder of the lock drains until the outbox is empty, ours included; a rebuild
+        # drains when it finishes.
+        with _outbox_lock(timeout=_DRAIN_WAIT_SECONDS):
+            while batch := _next_batch():
                 project_ids = sorted({change.project_id for change in batch})
                 projects = {p.id: p for p in _load_projects(project_ids)}
-                index().update_many(document_for(projects[pid]) for pid in project_ids if pid in projects)
-                for pid in project_ids:
-                    if pid not in projects:
-                        index().remove(pid)
+                index().update_many(document_for(p) for p in projects.values())
+                for gone in set(project_ids) - set(projects):
+                    index().remove(gone)
                 begin_write()
                 db.session.execute(
                     delete(IndexChange).where(IndexChange.id.in_([c.id for c in batch]))
@@ -65,7 +70,9 @@ def apply_pending() -> int:
                 applied += len(project_ids)
     except IndexUnavailable:
         db.session.rollback()
-        log.warning("search index unavailable; %s change(s) stay queued", _pending_count())
+        log.warning("search index unavailable; changes stay queued until it is rebuilt")
+    except _Busy:
+        log.info("another process is updating the search index; it will apply our changes")
     return applied
 
 
@@ -77,6 +84,7 @@ def search(
     page: int,
     per_page: int,
 ) -> Results:
+    """Raises IndexUnavailable while the index is missing or being recreated."""
     return index().search(query, scope_for(viewer), filters, sort=sort, page=page, per_page=per_page)
 
 
@@ -88,13 +96,18 @@ def similar(viewer: User | None, project: Project, limit: int = 5):
 
 
 def rebuild() -> int:
-    """Rebuild the whole index from the database into a new directory, then swap it in."""
-    with index().writing():
+    """Rebuild the whole index from the database into a new directory, then swap it in.
+
+    Changes committed while it runs are queued as usual and applied by the next drain.
+    """
+    with _outbox_lock():
+        db.session.rollback()
+        pending = list(db.session.scalars(select(IndexChange.id)))
+        count = index().rebuild(document_for(p) for p in _load_projects(None))
         begin_write()
-        db.session.execute(delete(IndexChange))
-        projects = _load_projects(None)
-        count = index().rebuild(document_for(p) for p in projects)
+        db.session.execute(delete(IndexChange).where(IndexChange.id.in_(pending)))
         db.session.commit()
+    apply_pending()
     return count
 
 
@@ -110,8 +123,34 @@ def _next_batch() -> list[IndexChange]:
     )
 
 
-def _pending_count() -> int:
-    return len(db.session.scalars(select(IndexChange.id)).all())
+class _Busy(Exception):
+    pass
+
+
+@contextmanager
+def _outbox_lock(timeout: float = float("inf")) -> Iterator[None]:
+    """Serialise drains and rebuilds across worker processes.
+
+    The engine's own lock guards each write; this one spans reading the database and writing
+    the index, so an older state can never be written over a newer one.
+    """
+    directory = Path(current_app.config["INDEX_DIR"])
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handle = open(directory / "outbox.lock", "a")
+    except OSError as error:
+        raise IndexUnavailable(str(error)) from error
+    with handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise _Busy from None
+                time.sleep(0.005)
+        yield
 
 
 def _load_projects(ids: list[int] | None) -> list[Project]:
