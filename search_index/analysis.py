@@ -1,9 +1,9 @@
 """Text to index terms: English stemming that leaves clinical abbreviations and units intact.
 
-One function, `terms`, does the work for indexing, querying and highlighting, so the three can
-never disagree. It is plain Python rather than a whoosh filter chain because indexing speed
-matters (a whoosh `Token` pipeline is several times slower); `ClinicalAnalyzer` wraps it for
-the whoosh APIs that want an analyzer (the highlighter, key terms for "similar").
+One normaliser (`normalise`, token -> term) serves indexing, querying and highlighting, so the
+three never disagree. It is plain Python rather than a whoosh filter chain because indexing
+speed matters (a whoosh `Token` pipeline is several times slower); `ClinicalAnalyzer` wraps it
+as the fields' whoosh analyzer, for any whoosh API that asks for one.
 """
 
 import re
@@ -33,10 +33,16 @@ _UNIT = re.compile(
     r"/(?:mol|mmol|l|dl|min|day|d|kg|m2|h|hr|hours?|week|wk))$"
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
-STOP_WORDS = _WHOOSH_STOP_WORDS | frozenset(
-    "an are been but do does did had has its our than their there these they those was were "
-    "which who".split()
-)
+# Whoosh's list plus the function words of natural questions ("how did other clusters
+# reduce ..."): they would otherwise match every write-up and outrank the words that matter.
+# "his" stays searchable: it is also HIS, Healthcare Improvement Scotland.
+STOP_WORDS = _WHOOSH_STOP_WORDS | frozenset("""
+    about after again all also am an any are because been before being both but could did do
+    does doing each few had has having he her here how i into its itself just me more most much
+    must my no nor only other our ours out over own same she should so some such than their
+    theirs them then there these they those through too under until very was were what where
+    which while who whom why would
+""".split())
 MIN_LENGTH = 2
 
 # token -> its term; "" when it is not indexed (a stop word, one character); a tuple of terms
@@ -130,25 +136,14 @@ def terms(text: str) -> list[str]:
     return out
 
 
-def words(text: str) -> list[str]:
-    """Lower-cased surface words (not stemmed, stop words removed): the spelling vocabulary."""
-    return [w for w in _TOKEN.findall(text.lower())
-            if len(w) > 2 and w.isalpha() and w not in STOP_WORDS]
-
-
 def spans(text: str):
-    """(term, start, end) for every indexed token of `text`, for highlighting."""
+    """(term, start, end) for every indexed token of `text`: where and how a term is written."""
     for match in _TOKEN.finditer(text):
         term = normalise(match.group().lower())
         if term.__class__ is not str:
             term = " ".join(term)
         if term:
             yield term, match.start(), match.end()
-
-
-def pairs(seq: list[str]) -> list[str]:
-    """Adjacent term pairs: a phrase is all of its pairs, so phrases need no positions."""
-    return [f"{a} {b}" for a, b in zip(seq, seq[1:])]
 
 
 _hashes: dict[str, int] = {}
@@ -182,10 +177,13 @@ def phrase_bytes(terms: tuple[str, ...]) -> bytes:
 
 
 class ClinicalAnalyzer(Tokenizer):
-    """`terms` as a whoosh analyzer, for the whoosh APIs that take one."""
+    """`normalise` as a whoosh analyzer, for the whoosh APIs that take one."""
 
     def __eq__(self, other):
         return isinstance(other, ClinicalAnalyzer)
+
+    def __hash__(self):
+        return hash(ClinicalAnalyzer)
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False,
                  removestops=True, start_pos=0, start_char=0, mode="", **kwargs):

@@ -33,9 +33,5 @@ def flags(bits: int, size: int) -> bytes:
     return out + bytes(size - len(out))
 
 
-def contains(bits: int, docnum: int) -> bool:
-    return bits >> docnum & 1 == 1
-
-
 def full(size: int) -> int:
     return (1 << size) - 1

@@ -16,7 +16,8 @@ from search_index.documents import (
     FACETS, SORTS, Drift, Hit, IndexUnavailable, ProjectDocument, QueryError, Results, Scope,
 )
 from search_index.snapshot import Snapshot
-from search_index.storage import Codec, Directory, merge_tiers
+from search_index.codec import Codec, merge_tiers
+from search_index.storage import Directory
 from search_index.synonyms import Synonyms
 
 MAX_PER_PAGE = 100
@@ -53,7 +54,7 @@ class ProjectIndex:
 
     def available(self) -> bool:
         generation = self._dir.current()
-        return generation is not None and whoosh_index.exists_in(str(generation))
+        return generation is not None and self._dir.readable(generation)
 
     def create(self) -> bool:
         """Make an empty index if there is none; True if one was made."""
@@ -254,11 +255,13 @@ class ProjectIndex:
         if plan.groups and not budget.spent():
             suggestion, confident = spelling.suggest(snap, plan, found.total,
                                                      snap.scope_bits(scope))
-            if suggestion and confident and not found.total:
+            # Nothing found, or nothing with all the words: show what the corrected words find
+            # if that is better, and say so.
+            if suggestion and confident and not found.complete:
                 corrected = querying.parse(suggestion, self._synonyms)
                 retry = self._find(snap, corrected, scope, selected, sort, page, per_page,
                                    budget)
-                if retry.total:
+                if retry.complete or (retry.total and not found.total):
                     corrected_from, plan, found = plan.text, corrected, retry
             if suggestion and not found.total and not corrected_from:
                 suggestion = None  # the suggestion would find nothing either
@@ -290,7 +293,7 @@ class ProjectIndex:
                     break
         wanted = highlight.Wanted.of(ev.terms, len(plan.groups))
         hits = [self._hit(snap, docnum, score, wanted) for score, docnum in ranked[start:end]]
-        return _Found(total, hits, counts)
+        return _Found(total, (result & ev.all_bits).bit_count(), hits, counts)
 
     def _hit(self, snap: Snapshot, docnum: int, score: float, wanted) -> Hit:
         doc = snap.stored(docnum)
@@ -319,6 +322,7 @@ class ProjectIndex:
 @dataclass
 class _Found:
     total: int
+    complete: int  # how many match every group of the query
     hits: list[Hit]
     facets: dict
 

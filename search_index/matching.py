@@ -214,13 +214,15 @@ def _alternative(snap: Snapshot, alternative: Alternative, budget: Budget,
     if mode == "term":
         return _term(snap.term(alternative.terms[0]))
     found = [snap.term(t) for t in alternative.terms]
-    bits = _and(t.bits for t in found)
+    bits = (_or if mode == "any" else _and)(t.bits for t in found)
     if mode == "phrase" and bits:
         bits = phrase_bits(snap, alternative.terms, bits, budget)
     if not scored or not bits:
         return Matched(bits, {})
     docs = bitsets.to_list(bits)
-    total = _scores([_term(t) for t in found], docs)
+    # The mean of the words' scores: a group's alternatives stand for one idea, and a
+    # three-word synonym must not outscore the one-word abbreviation typed just for being long.
+    total = _scores([Matched(t.bits, t.scores, t.idf / len(found)) for t in found], docs)
     return Matched(bits, dict(zip(docs, total)))
 
 

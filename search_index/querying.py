@@ -2,9 +2,9 @@
 
 Syntax: words; "quoted phrases" (a missing closing quote ends at the end of the text);
 `-word`, `-"phrase"` and `NOT word` exclude; `field:value` with field one of tag, cluster,
-board, hscp, status, role, year, author, tool; `prefix*`. `AND` and `OR` are ignored (all words
-matching already ranks first). Anything else is text: no input raises, and whatever was
-ignored is explained in `messages`.
+board, hscp, status, role, year, author, tool; `prefix*`. `AND` and `OR` are ignored (the more
+of the words a write-up has, the higher it ranks anyway). Anything else is text: no input
+raises, and whatever was ignored is explained in `messages`.
 """
 
 import re
@@ -17,6 +17,7 @@ MAX_QUERY_CHARS = 256
 MAX_GROUPS = 16
 MIN_PREFIX = 2
 SYNONYM_WEIGHT = 0.7
+SOME_WORDS_WEIGHT = 0.3  # a synonym's words found apart, not as the phrase
 
 FIELDS = {
     "tag": "tag", "tags": "tag", "cluster": "cluster", "board": "board", "hscp": "hscp",
@@ -36,7 +37,7 @@ class Alternative:
     """One way a group can match: a term, a phrase, all of some terms, or a prefix."""
 
     terms: tuple[str, ...]
-    mode: str = "term"  # term | phrase | all | prefix
+    mode: str = "term"  # term | phrase | all (anywhere) | any (some of them) | prefix
     weight: float = 1.0
 
 
@@ -67,10 +68,6 @@ class Plan:
     @property
     def empty(self) -> bool:
         return not (self.groups or self.excluded or self.constraints)
-
-    def matched_terms(self) -> set[str]:
-        return {t for g in self.groups for a in g.alternatives if a.mode != "prefix"
-                for t in a.terms}
 
 
 @dataclass
@@ -187,6 +184,8 @@ def _plain_groups(plain, synonyms: Synonyms) -> list[Group]:
         alternatives = [_literal(seq, phrase=(j - i == 1))]
         alternatives += [_literal(other, phrase=True, weight=SYNONYM_WEIGHT)
                          for other in synonyms.equivalents(seq)]
+        if j - i > 1:  # words merged for a synonym still find write-ups with only some of them
+            alternatives.append(Alternative(seq, "any", SOME_WORDS_WEIGHT))
         first, last = plain[i][1], plain[j - 1][1]
         word = first.value.lower() if j - i == 1 and len(seq) == 1 else ""
         groups.append(Group(alternatives, word=word, span=(first.span[0], last.span[1])))

@@ -1,8 +1,7 @@
 """Per-term score tables: a dict for rare terms, a dense float array for common ones.
 
 A common word matches most documents; as a dict its scores cost about 100 bytes a document,
-as an array 4. Both answer `get(docnum, 0.0)` and `items()`, and `lookup` gives the fastest
-plain callable for `map`.
+as an array 4. Both answer `get(docnum, 0.0)` and `items()`; `column` reads many at C speed.
 """
 
 import itertools
@@ -54,14 +53,6 @@ def combine(parts: list[tuple[int, int, object]], size: int):
         items = part.items()
         out.update(items if offset == 0 else ((offset + d, v) for d, v in items))
     return out
-
-
-def lookup(scores):
-    """A one-argument callable: docnum -> score."""
-    if isinstance(scores, Dense):
-        return scores.__getitem__
-    get = scores.get
-    return lambda docnum: get(docnum, 0.0)
 
 
 def column(scores, docs: list[int]):

@@ -53,14 +53,28 @@ def _best(snap: Snapshot, word: str, term: str, df: int, visible: int) -> str | 
     probes = {word, term}
     shortest = min(map(len, probes)) - maxdist
     longest = max(map(len, probes)) + maxdist
+    letters = {p: set(p) for p in probes}
     candidates: dict[str, int] = {}
+    stems: dict[str, int] = {}  # used only when no whole word is close
     for reader, _, _ in snap.leaves:
         for btext in reader.expand_prefix("text", word[0]):
             candidate = btext.decode("utf-8")
-            if shortest <= len(candidate) <= longest and candidate.isalpha():
-                dist = min(damerau_levenshtein(p, candidate) for p in probes)
+            size = len(candidate)
+            if size > longest or not candidate.isalpha():
+                continue
+            if size >= shortest:
+                dist = min(_distance(p, letters[p], candidate, maxdist) for p in probes)
                 if dist <= maxdist:
                     candidates[candidate] = dist
+                    continue
+            if size >= 5 and len(word) - size <= 5 and word[:2] == candidate[:2]:
+                # A stem is a word's start: "anticoagulaton" is "anticoagul" plus a
+                # misspelt ending.
+                start = word[:size]
+                dist = _distance(start, set(start), candidate, maxdist - 1)
+                if dist < maxdist:
+                    stems[candidate] = dist + 1
+    candidates = candidates or stems
     candidates.pop(term, None)
     need = 3 * df if df else 0
     ranked = []
@@ -71,6 +85,18 @@ def _best(snap: Snapshot, word: str, term: str, df: int, visible: int) -> str | 
     if not ranked:
         return None
     return surface(snap, min(ranked)[2], visible)
+
+
+def _distance(word: str, letters: set[str], candidate: str, limit: int) -> int:
+    """Damerau-Levenshtein distance, or more than `limit`; cheap when clearly more.
+
+    Each edit adds or removes at most one distinct letter, so comparing the letter sets (in
+    C) rules out most of the vocabulary before the Python edit-distance table is built.
+    """
+    other = set(candidate)
+    if len(letters - other) > limit or len(other - letters) > limit:
+        return limit + 1
+    return damerau_levenshtein(word, candidate, limit=limit)
 
 
 def surface(snap: Snapshot, term: str, visible: int) -> str:

@@ -5,6 +5,7 @@
     <root>/write.lock     flock()ed by whoever writes, in any process
     <root>/rebuilding     present while a rebuild runs: writers also append to the journal
     <root>/rebuild.journal  changes made during a rebuild, replayed into the new generation
+    <root>/gen-<stamp>/FORMAT  the version of this package's index format that built it
 
 Whoosh allows one writer per index and `ix.writer()` fails at once when another holds it, so
 every writer first takes an OS lock (which queues across gunicorn workers) and then opens the
@@ -15,7 +16,6 @@ silently drops its buffered changes when its process exits.
 import contextlib
 import errno
 import fcntl
-import math
 import os
 import pickle
 import shutil
@@ -23,11 +23,7 @@ import time
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec, W3Segment
-from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.filestore import FileStorage
-from whoosh.filedb.structfile import BufferFile
-from whoosh.reading import SegmentReader
 
 from search_index.documents import IndexUnavailable
 
@@ -36,119 +32,10 @@ LOCK = "write.lock"
 MARKER = "rebuilding"
 JOURNAL = "rebuild.journal"
 PREFIX = "gen-"
-
-
-class Codec(W3Codec):
-    """Whoosh's codec without per-posting length statistics and block compression.
-
-    The statistics feed whoosh's block-quality skipping, which this package does not use (it
-    scores from its own cached arrays); gathering them costs a column lookup per posting and
-    made bulk indexing three times slower. Bigger uncompressed blocks make reading a whole
-    posting list, which is what the engine does, cheaper.
-    """
-
-    length_stats = False
-
-    def __init__(self):
-        super().__init__(blocklimit=256, compression=0, inlinelimit=1)
-
-    def new_segment(self, storage, indexname):
-        return Segment(self, indexname)
-
-
-class Segment(W3Segment):
-    """A whoosh segment whose compound file is read in place.
-
-    Whoosh maps a segment's compound file but then copies each part it opens into a BytesIO:
-    the whole index, once per process (800 MB per gunicorn worker at 100,000 write-ups), and
-    seconds of copying when a worker opens it. These views read the mapping directly. The
-    mapping also keeps the files readable after a merge or rebuild deletes them.
-    """
-
-    def open_compound_file(self, storage):
-        return _Compound(storage.open_file(self.make_filename(self.COMPOUND_EXT)),
-                         use_mmap=storage.supports_mmap)
-
-
-class _Compound(CompoundStorage):
-    def open_file(self, name, *args, **kwargs):
-        if self._source is None:
-            return super().open_file(name, *args, **kwargs)
-        offset, length = self.range(name)
-        return _View(memoryview(self._source)[offset:offset + length], name)
-
-
-class _View(BufferFile):
-    """whoosh's BufferFile over a memoryview, as its own file object (no BytesIO copy)."""
-
-    def __init__(self, buf, name=None):
-        self._buf = buf
-        self._name = name
-        self._pos = 0
-        self.file = self  # StructFile's methods delegate to self.file
-        self.onclose = None
-        self.is_real = False
-        self.is_closed = False
-
-    def read(self, size=-1):
-        start = self._pos
-        end = len(self._buf) if size is None or size < 0 else min(start + size, len(self._buf))
-        self._pos = end
-        return bytes(self._buf[start:end])
-
-    def readinto(self, target):
-        data = self.read(len(target))
-        target[:len(data)] = data
-        return len(data)
-
-    def readline(self, size=-1):
-        buf = self._buf
-        limit = len(buf) if size is None or size < 0 else min(len(buf), self._pos + size)
-        end = self._pos
-        while end < limit and buf[end] != 10:
-            end += 1
-        return self.read(min(end + 1, limit) - self._pos)
-
-    def seek(self, pos, whence=0):
-        self._pos = pos if whence == 0 else self._pos + pos if whence == 1 else len(self._buf) + pos
-        return self._pos
-
-    def tell(self):
-        return self._pos
-
-    def close(self):
-        self.is_closed = True
-
-    def flush(self):
-        pass
-
-
-LARGE_SEGMENT = 2000  # documents: never merged by edits, only replaced by a rebuild
-MERGE_AT = 5  # segments of a size tier
-
-
-def merge_tiers(writer, segments):
-    """Whoosh merge policy: merge segments of about the same size once there are several.
-
-    Each edit commits a segment of one document; five of those become one of five, five of
-    those one of about 25, and so on, so each document is rewritten a few times at most.
-    Whoosh's own policy eventually merges a rebuild's segments of thousands of documents too,
-    holding the write lock for seconds while every worker's edits wait; here large segments
-    stay until the next rebuild (their deleted documents are masked at search time).
-    """
-    tiers: dict[int, list] = {}
-    for segment in segments:
-        count = segment.doc_count_all()
-        if count < LARGE_SEGMENT:
-            tiers.setdefault(int(math.log(max(count, 1), MERGE_AT)), []).append(segment)
-    merging = next((group for _, group in sorted(tiers.items()) if len(group) >= MERGE_AT), [])
-    if not merging:
-        return segments
-    for segment in merging:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
-        reader.close()
-    return [s for s in segments if s not in merging]
+VERSION_FILE = "FORMAT"
+# Change whenever analysis, the schema or the codec changes what an index holds: a generation
+# built by another version reads as unavailable (search "is being rebuilt") until a rebuild.
+FORMAT_VERSION = "cluster-commons-search 1"
 
 
 class LockTimeout(IndexUnavailable):
@@ -175,13 +62,22 @@ class Directory:
         return None
 
     def open(self, generation: Path):
+        """The whoosh index of a generation, if this version of the package can read it."""
+        version = _version(generation)
+        if version != FORMAT_VERSION:
+            raise IndexUnavailable(
+                f"the search index was built by another version ({version}): rebuild it")
         try:
             return FileStorage(str(generation), readonly=False).open_index()
-        except (OSError, whoosh_index.IndexError) as exc:
+        except Exception as exc:  # a missing file, or a TOC whoosh cannot unpickle
             raise IndexUnavailable(f"cannot open the search index: {exc}") from exc
+
+    def readable(self, generation: Path) -> bool:
+        return _version(generation) == FORMAT_VERSION and whoosh_index.exists_in(str(generation))
 
     def create(self, generation: Path, schema):
         generation.mkdir(parents=True)
+        (generation / VERSION_FILE).write_text(FORMAT_VERSION + "\n")
         return FileStorage(str(generation)).create_index(schema)
 
     def new_generation(self) -> Path:
@@ -267,6 +163,13 @@ class Directory:
         for name in (MARKER, JOURNAL):
             with contextlib.suppress(FileNotFoundError):
                 (self.root / name).unlink()
+
+
+def _version(generation: Path) -> str | None:
+    try:
+        return (generation / VERSION_FILE).read_text().strip()
+    except OSError:
+        return None
 
 
 def _alive(pid: int) -> bool:

@@ -8,7 +8,7 @@ import time
 from dataclasses import replace
 
 import pytest
-from conftest import CORPUS, ids, make_doc
+from index_fixtures import CORPUS, ids, make_doc
 
 from search_index import IndexUnavailable, LockTimeout, ProjectIndex, Scope
 
@@ -46,6 +46,17 @@ def test_an_unreadable_index_is_unavailable(index):
     assert not index.available()
     with pytest.raises(IndexUnavailable):
         index.search("audit", Scope())
+
+
+def test_an_index_built_by_another_version_is_unavailable_until_rebuilt(index):
+    current = index.directory / os.readlink(index.directory / "current")
+    (current / "FORMAT").write_text("cluster-commons-search 0\n")
+    assert not index.available()
+    with pytest.raises(IndexUnavailable) as raised:
+        index.search("audit", Scope())
+    assert "another version" in str(raised.value.__cause__)
+    index.rebuild(CORPUS)
+    assert index.search("audit", Scope()).total > 0
 
 
 def test_rebuild_swaps_generations_and_removes_the_old_one(index):
@@ -211,8 +222,8 @@ def test_a_slow_query_returns_what_it_has_and_says_so(empty_index, monkeypatch):
 
 
 def test_edits_merge_small_segments_but_leave_a_rebuilds_large_ones(tmp_path, monkeypatch):
-    from search_index import storage
-    monkeypatch.setattr(storage, "LARGE_SEGMENT", 400)
+    from search_index import codec
+    monkeypatch.setattr(codec, "LARGE_SEGMENT", 400)
     index = ProjectIndex(tmp_path / "index", memory_mb=1)  # 500 documents a segment
     index.rebuild([make_doc(i, f"Write-up {i}") for i in range(1, 1001)])
     large = {r.segment().segment_id() for r, _, _ in index._snapshot().leaves}

@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ids
+from index_fixtures import ids
 
 from search_index import Scope
 from search_index.querying import MAX_QUERY_CHARS, parse
@@ -31,7 +31,8 @@ def test_synonyms_expand_in_both_directions():
         (("apixaban",), "term")]]
     plan = parse("chronic kidney disease audit", SYNONYMS)
     assert alternatives(plan) == [
-        [(("chronic", "kidney", "diseas"), "all"), (("ckd",), "term")],
+        [(("chronic", "kidney", "diseas"), "all"), (("ckd",), "term"),
+         (("chronic", "kidney", "diseas"), "any")],
         [(("audit",), "term")]]
 
 

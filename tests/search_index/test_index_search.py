@@ -3,7 +3,7 @@
 from dataclasses import replace
 
 import pytest
-from conftest import CORPUS, ids, lothian, make_doc
+from index_fixtures import CORPUS, ids, lothian, make_doc
 
 from search_index import FACETS, QueryError, Scope
 
@@ -23,6 +23,17 @@ def test_documents_matching_every_word_rank_above_those_matching_some(empty_inde
     results = empty_index.search("valproate audit", ANONYMOUS)
     assert results.total == 3  # one unmatched word still finds results
     assert ids(results)[0] == 2
+
+
+def test_more_words_matching_rank_higher(empty_index):
+    empty_index.rebuild([
+        make_doc(1, "Opioid opioid opioid", "opioid " * 20),
+        make_doc(2, "Chronic pain review", "opioid tapering in chronic pain"),
+        make_doc(3, "Chronic pain", "chronic pain clinic"),
+    ])
+    results = empty_index.search("how did other clusters reduce opioid prescribing in chronic pain",
+                                 ANONYMOUS)
+    assert ids(results) == [2, 3, 1]
 
 
 def test_a_word_nobody_used_still_leaves_results_for_the_others(index):
@@ -300,11 +311,26 @@ def test_misspelling_is_corrected_when_nothing_matches(index):
     assert ids(results) == [1]
 
 
-def test_suggestion_keeps_the_rest_of_the_query(index):
+def test_correction_keeps_the_rest_of_the_query(index):
+    # "group" alone finds something, but nothing has both words: the correction is shown.
     results = index.search("menopuase group", SIGNED_IN)
-    assert results.suggestion == "menopause group"
-    assert results.corrected_from is None  # "group" found something: shown, with a suggestion
+    assert results.suggestion == results.query == "menopause group"
+    assert results.corrected_from == "menopuase group"
     assert ids(results) == [6]
+
+
+def test_a_rare_word_gets_a_suggestion_but_keeps_its_results(empty_index):
+    empty_index.rebuild([make_doc(1, "Menopuase clinic")] +
+                        [make_doc(i, f"Menopause clinic {i}") for i in range(2, 6)])
+    results = empty_index.search("menopuase", ANONYMOUS)
+    assert results.suggestion == "menopause" and results.corrected_from is None
+    assert ids(results) == [1]
+
+
+def test_a_misspelt_ending_is_corrected_from_the_stem(index):
+    results = index.search("anticoagulaton", ANONYMOUS)
+    assert results.corrected_from == "anticoagulaton"
+    assert results.query == "anticoagulation" and set(ids(results)) == {2, 3}
 
 
 def test_no_suggestion_for_known_words(index):
