@@ -125,8 +125,9 @@ def _number(value) -> str:
 
 def notes(results: dict) -> list[str]:
     """What a reader needs to judge the figures: load, what HTTP/edits could not do."""
-    said = [f"{results['size']:,} docs: load average {results['load_average']['start']} at "
-            f"start, {results['load_average']['end']} at end on {results['cpu_count']} CPUs"]
+    load = {when: ", ".join(map(str, values)) for when, values in results["load_average"].items()}
+    said = [f"{results['size']:,} docs: load average {load['start']} at start, "
+            f"{load.get('end', '?')} at end on {results['cpu_count']} CPUs"]
     for part in ("http", "edits"):
         if results.get(part, {}).get("available") is False:
             said.append(f"{results['size']:,} docs: {part} not available — "
