@@ -14,7 +14,6 @@ import yaml
 
 from registry.writeup_rules import (
     SECTION_ALIASES,
-    SECTION_TITLES,
     Problem,
     check_writeup,
 )
@@ -163,9 +162,6 @@ def _where(name: str, writeup: WriteUp) -> str:
 def section_key(heading: str) -> str | None:
     return SECTION_ALIASES.get(" ".join(heading.split()).casefold())
 
-
-def canonical_sections() -> tuple[str, ...]:
-    return tuple(SECTION_TITLES)
 
 
 def _split_front_matter(text: str) -> tuple[str, str, int]:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from registry.errors import Invalid
 from registry.extensions import db
 from registry.organisations.models import Board, Cluster, Hscp
+from registry.params import whole_number
 from registry.projects.models import Project, Tag, project_tags
 from registry.projects.permissions import Viewer, readable_clause
 from registry.text import tag_key
@@ -59,8 +60,8 @@ def parse_listing_args(args, default_per_page: int) -> tuple[Filters, int, int]:
             errors[name] = ["That value is too long."]
         elif value and _CONTROL.search(value):
             errors[name] = ["Remove the control characters (invisible characters such as NUL)."]
-    page = _positive_int(args, "page", 1, errors, most=100_000)
-    per_page = _positive_int(args, "per_page", default_per_page, errors, most=MAX_PER_PAGE)
+    page = whole_number(args, "page", 1, 100_000, errors)
+    per_page = whole_number(args, "per_page", default_per_page, MAX_PER_PAGE, errors)
     if errors:
         raise Invalid(errors)
     if values["tag"]:
@@ -82,10 +83,6 @@ def list_projects(viewer: Viewer, filters: Filters, page: int = 1, per_page: int
     ).all()
     return Page(items=list(items), total=total, page=page, per_page=per_page)
 
-
-def count_projects(viewer: Viewer, filters: Filters = Filters()) -> int:
-    query = _filtered(viewer, filters)
-    return db.session.scalar(select(func.count()).select_from(query.subquery()))
 
 
 def headline_counts(viewer: Viewer) -> dict[str, int]:
@@ -146,20 +143,6 @@ def _filtered(viewer: Viewer, filters: Filters):
         query = query.where(Project.role == filters.role)
     return query
 
-
-def _positive_int(args, name: str, default: int, errors, most: int) -> int:
-    raw = args.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        errors[name] = ["Give a whole number."]
-        return default
-    if not 1 <= value <= most:
-        errors[name] = [f"Give a whole number from 1 to {most}."]
-        return default
-    return value
 
 
 def busiest_cluster_slugs(limit: int) -> list[str]:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from search_index import FACETS
 
 from registry.errors import Invalid
+from registry.params import whole_number
 
 SORTS = ("relevance", "newest")
 MAX_PER_PAGE = 100
@@ -40,18 +41,9 @@ def parse_search_args(args, default_per_page: int = 20) -> SearchRequest:
     sort = args.get("sort") or "relevance"
     if sort not in SORTS:
         errors["sort"] = ["Sort by relevance or newest."]
-    page = _whole_number(args, "page", 1, 10_000, errors)
-    per_page = _whole_number(args, "per_page", default_per_page, MAX_PER_PAGE, errors)
+    page = whole_number(args, "page", 1, 10_000, errors)
+    per_page = whole_number(args, "per_page", default_per_page, MAX_PER_PAGE, errors)
     if errors:
         raise Invalid(errors)
     return SearchRequest(query=query, filters=filters, sort=sort, page=page, per_page=per_page)
 
-
-def _whole_number(args, name: str, default: int, most: int, errors) -> int:
-    raw = args.get(name)
-    if raw in (None, ""):
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= most:
-        errors[name] = [f"Give a whole number from 1 to {most}."]
-        return default
-    return int(raw)
