@@ -143,7 +143,8 @@ class ProjectIndex:
     # Reading
 
     def search(self, query: str, scope: Scope, filters: Mapping[str, Sequence[str]] | None = None,
-               sort: str = "relevance", page: int = 1, per_page: int = 20) -> Results:
+               sort: str = "relevance", page: int = 1, per_page: int = 20,
+               autocorrect: bool = True) -> Results:
         if sort not in SORTS:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}")
         if not isinstance(page, int) or page < 1:
@@ -151,7 +152,7 @@ class ProjectIndex:
         if not isinstance(per_page, int) or not 1 <= per_page <= MAX_PER_PAGE:
             raise QueryError(f"per_page must be a whole number from 1 to {MAX_PER_PAGE}")
         selected = _selected(filters)
-        key = (query, scope, tuple(sorted(selected.items())), sort, page, per_page)
+        key = (query, scope, tuple(sorted(selected.items())), sort, page, per_page, autocorrect)
         with self._lock:
             for attempt in (1, 2):
                 snap = self._snapshot()
@@ -160,7 +161,7 @@ class ProjectIndex:
                     return cached
                 try:
                     results = self._search(snap, query or "", scope, selected, sort, page,
-                                           per_page)
+                                           per_page, autocorrect)
                 except OSError:  # a file went away under us (a swap or a merge): reopen once
                     self._forget()
                     if attempt == 2:
@@ -247,7 +248,7 @@ class ProjectIndex:
             self._snap = None
 
     def _search(self, snap: Snapshot, query: str, scope: Scope, selected, sort: str,
-                page: int, per_page: int) -> Results:
+                page: int, per_page: int, autocorrect: bool) -> Results:
         budget = matching.Budget(self.time_limit)
         plan = querying.parse(query, self._synonyms)
         found = self._find(snap, plan, scope, selected, sort, page, per_page, budget)
@@ -257,13 +258,13 @@ class ProjectIndex:
                                                      snap.scope_bits(scope))
             # Nothing found, or nothing with all the words: show what the corrected words find
             # if that is better, and say so.
-            if suggestion and confident and not found.complete:
+            if autocorrect and suggestion and confident and not found.complete:
                 corrected = querying.parse(suggestion, self._synonyms)
                 retry = self._find(snap, corrected, scope, selected, sort, page, per_page,
                                    budget)
                 if retry.complete or (retry.total and not found.total):
                     corrected_from, plan, found = plan.text, corrected, retry
-            if suggestion and not found.total and not corrected_from:
+            if autocorrect and suggestion and not found.total and not corrected_from:
                 suggestion = None  # the suggestion would find nothing either
         return Results(
             query=plan.text, total=found.total, page=page, per_page=per_page, hits=found.hits,

@@ -1,5 +1,7 @@
 """Search through the app: the outbox keeps the index true, and visibility holds inside search."""
 
+import html
+import re
 import shutil
 from pathlib import Path
 
@@ -107,6 +109,7 @@ def test_search_api_shape_and_facets(client, org, index_ready, make_project):
         ({"year": "last"}, "year"),
         ({"tag": "x" * 300}, "tag"),
         ({"q": "x" * 10_001}, "q"),
+        ({"exact": "yes"}, "exact"),
     ],
 )
 def test_bad_search_parameters_are_named(client, index_ready, params, bad):
@@ -134,9 +137,16 @@ def test_search_page_shows_results_suggestions_and_works_without_an_index(
 
     search.rebuild()
     assert queued() == 0
-    page = client.get("/search", query_string={"q": "valporate"}).get_data(as_text=True)
+    page = client.get("/search", query_string={"q": "valporate", "tag": ""}).get_data(as_text=True)
     assert "Safer valproate prescribing" in page
-    assert "valproate" in page and "valporate" in page
+    assert "Showing results for <strong>valproate</strong>" in page
+    original = re.search(r'href="([^"]+)">Search instead for valporate</a>', page)
+    assert original, page
+
+    as_typed = client.get(html.unescape(original.group(1))).get_data(as_text=True)
+    assert "Safer valproate prescribing" not in as_typed
+    assert "0 results" in as_typed
+    assert re.search(r'Did you mean <a href="[^"]+">valproate</a>', as_typed)
 
 
 def test_a_deleted_index_directory_degrades_gracefully(app, client, org, index_ready, make_project):

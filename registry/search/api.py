@@ -20,10 +20,7 @@ def search():
     except Invalid as error:
         return bad_request(error.errors)
     try:
-        results = services.search(
-            current_viewer(), wanted.query, wanted.filters, wanted.sort, wanted.page,
-            wanted.per_page,
-        )
+        results = services.search(current_viewer(), wanted)
     except IndexUnavailable:
         return _unavailable()
     return jsonify(_results(results))

@@ -22,6 +22,8 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
+    # True after "search instead for …": run the words as typed, without automatic correction.
+    exact: bool = False
 
 
 def parse_search_args(args, default_per_page: int = 20) -> SearchRequest:
@@ -41,9 +43,13 @@ def parse_search_args(args, default_per_page: int = 20) -> SearchRequest:
     sort = args.get("sort") or "relevance"
     if sort not in SORTS:
         errors["sort"] = ["Sort by relevance or newest."]
+    exact = args.get("exact", "")
+    if exact not in ("", "0", "1"):
+        errors["exact"] = ["exact must be 1 (search the words as typed) or 0."]
     page = whole_number(args, "page", 1, 10_000, errors)
     per_page = whole_number(args, "per_page", default_per_page, MAX_PER_PAGE, errors)
     if errors:
         raise Invalid(errors)
-    return SearchRequest(query=query, filters=filters, sort=sort, page=page, per_page=per_page)
+    return SearchRequest(query=query, filters=filters, sort=sort, page=page, per_page=per_page,
+                         exact=exact == "1")
 

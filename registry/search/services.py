@@ -3,7 +3,7 @@
 import fcntl
 import logging
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from registry.organisations.models import Cluster, Hscp
 from registry.projects.models import Project
 from registry.search.documents import document_for, fingerprint, scope_for
 from registry.search.models import IndexChange
+from registry.search.params import SearchRequest
 
 log = logging.getLogger(__name__)
 _DRAIN_BATCH = 500
@@ -76,16 +77,12 @@ def apply_pending() -> int:
     return applied
 
 
-def search(
-    viewer: User | None,
-    query: str,
-    filters: Mapping[str, Sequence[str]],
-    sort: str,
-    page: int,
-    per_page: int,
-) -> Results:
+def search(viewer: User | None, wanted: SearchRequest) -> Results:
     """Raises IndexUnavailable while the index is missing or being recreated."""
-    return index().search(query, scope_for(viewer), filters, sort=sort, page=page, per_page=per_page)
+    return index().search(
+        wanted.query, scope_for(viewer), wanted.filters, sort=wanted.sort, page=wanted.page,
+        per_page=wanted.per_page, autocorrect=not wanted.exact,
+    )
 
 
 def similar(viewer: User | None, project: Project, limit: int = 5):

@@ -26,10 +26,7 @@ def page():
     unavailable = False
     if not errors:
         try:
-            results = services.search(
-                current_viewer(), wanted.query, wanted.filters, wanted.sort, wanted.page,
-                wanted.per_page,
-            )
+            results = services.search(current_viewer(), wanted)
         except IndexUnavailable:
             unavailable = True
     return (

@@ -311,6 +311,12 @@ def test_misspelling_is_corrected_when_nothing_matches(index):
     assert ids(results) == [1]
 
 
+def test_without_autocorrect_the_words_are_searched_as_typed(index):
+    results = index.search("valporate", ANONYMOUS, autocorrect=False)
+    assert results.total == 0 and results.corrected_from is None
+    assert results.query == "valporate" and results.suggestion == "valproate"
+
+
 def test_correction_keeps_the_rest_of_the_query(index):
     # "group" alone finds something, but nothing has both words: the correction is shown.
     results = index.search("menopuase group", SIGNED_IN)
