@@ -3,6 +3,7 @@
 import contextlib
 import shutil
 import threading
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ from search_index.synonyms import Synonyms
 
 MAX_PER_PAGE = 100
 SEGMENT_CACHE_BYTES = 96_000_000  # postings and scores kept between searches, per process
+WARM_SHARE = 0.5  # of the segment cache, filled with the commonest words' scores by `warm`
+WARM_SECONDS = 10.0  # at most, so a worker starts well within gunicorn's 30 s timeout
 SIMILAR_TERMS = 12
 UNAVAILABLE = "The search index is missing or unreadable: search is being rebuilt."
 PARTIAL = "The search took too long, so these are the best results found in the time."
@@ -70,13 +73,21 @@ class ProjectIndex:
         """Open the index and read what every search needs (call once per worker process).
 
         The first search in a process otherwise pays for it: a few hundred milliseconds at
-        20,000 write-ups.
+        20,000 write-ups. The commonest words are scored too, up to half the segment cache
+        or WARM_SECONDS: reading and scoring a word found in most write-ups is what makes a
+        search slow (tens of milliseconds each at 20,000), and those words are in most searches.
         """
+        deadline = time.monotonic() + WARM_SECONDS
         with self._lock:
             snap = self._snapshot()
             for field in schema.FACET_FIELDS.values():
                 snap.facet_table(field)
             snap.newest_first()
+            for term in snap.frequent_terms():
+                if (self._cache.used >= SEGMENT_CACHE_BYTES * WARM_SHARE
+                        or time.monotonic() > deadline):
+                    break
+                snap.score_segments(term)
 
     def close(self) -> None:
         with self._lock:
@@ -274,9 +285,10 @@ class ProjectIndex:
         )
 
     def _find(self, snap, plan, scope, selected, sort, page, per_page, budget) -> "_Found":
-        ev = matching.evaluate(snap, plan, budget)
-        base = ev.any_bits & snap.scope_bits(scope) & ~ev.excluded
-        base &= matching.constraints(snap, plan.constraints)
+        # Scope and `field:value`s first: phrases are then checked only where they matter.
+        within = snap.scope_bits(scope) & matching.constraints(snap, plan.constraints)
+        ev = matching.evaluate(snap, plan, budget, within)
+        base = ev.any_bits & within & ~ev.excluded
         chosen = facets.selection_bits(snap, selected)
         result = base
         for bits in chosen.values():
@@ -292,7 +304,8 @@ class ProjectIndex:
                                         plan if not ranked else None)
                 if len(ranked) >= end:
                     break
-        wanted = highlight.Wanted.of(ev.terms, len(plan.groups))
+        # Out of time, snippets are the summary's start: highlighting is the costly part left.
+        wanted = highlight.Wanted.of(set() if budget.spent() else ev.terms, len(plan.groups))
         hits = [self._hit(snap, docnum, score, wanted) for score, docnum in ranked[start:end]]
         return _Found(total, (result & ev.all_bits).bit_count(), hits, counts)
 

@@ -20,19 +20,26 @@ from search_index.snapshot import Snapshot
 MAX_PREFIX_TERMS = 32
 PROXIMITY_BONUS = 0.3  # share of two adjacent words' scores added when they are adjacent
 RERANK_DEPTH = 100  # how many of the best documents are checked for adjacent words
+PHRASE_CHUNK = 2048  # documents checked for a phrase between looks at the clock
+MATCHING_SHARE = 0.7  # of the time limit; the rest is for ranking, facets and snippets
 _NAME_FIELDS = {"tag": "tag_words", "cluster": "cluster_words", "board": "board_words",
                 "hscp": "hscp_words", "author": "author_words"}
 
 
 class Budget:
-    """The time limit: checked between steps, so a slow query stops with what it has."""
+    """The time limit: checked between steps, so a slow query stops with what it has.
+
+    Matching stops at MATCHING_SHARE of the limit: what follows it (ranking, facet counts,
+    snippets) is bounded work, and leaves out the costly part (highlighting) once late, so the
+    whole search ends within the limit.
+    """
 
     def __init__(self, seconds: float):
-        self.deadline = time.perf_counter() + seconds
+        self.deadline = time.perf_counter() + seconds * MATCHING_SHARE
         self.exceeded = False
 
     def spent(self) -> bool:
-        if not self.exceeded and time.perf_counter() > self.deadline:
+        if not self.exceeded and time.perf_counter() >= self.deadline:
             self.exceeded = True
         return self.exceeded
 
@@ -62,16 +69,18 @@ class Evaluation:
     terms: set[str] = field(default_factory=set)  # every term looked for, for highlighting
 
 
-def evaluate(snap: Snapshot, plan: Plan, budget: Budget) -> Evaluation:
+def evaluate(snap: Snapshot, plan: Plan, budget: Budget, within: int) -> Evaluation:
+    """Match the plan's groups and exclusions among the documents `within` (the ones the
+    scope and the query's `field:value`s allow): phrases are checked only there."""
     matched: list[Matched] = []
     terms: set[str] = set()
     for group in plan.groups:
-        if budget.spent():
+        if matched and budget.spent():  # the first group always, so late still finds some
             break
-        matched.append(_group(snap, group, budget, terms))
+        matched.append(_group(snap, group, budget, terms, within))
     excluded = 0
     for alternative in plan.excluded:
-        excluded |= _alternative(snap, alternative, budget, scored=False).bits
+        excluded |= _alternative(snap, alternative, budget, within, scored=False).bits
     if matched:
         any_bits = _or(m.bits for m in matched)
         all_bits = _and(m.bits for m in matched)
@@ -142,18 +151,19 @@ def _rerank_adjacent(snap: Snapshot, plan: Plan, ev: Evaluation, scored):
         return scored
     rescored = []
     docs = sorted(d for _, d in scored)
-    for (score, docnum), (_, hay) in zip(sorted(scored, key=lambda s: s[1]),
-                                         snap.sequences(docs)):
+    for (score, docnum), (_, sequences, local) in zip(sorted(scored, key=lambda s: s[1]),
+                                                      snap.sequences(docs)):
         for needle, s1, s2 in pairs:
-            if _find(hay, needle):
+            if sequences.holding((local,), needle):
                 score += PROXIMITY_BONUS * (s1.get(docnum) + s2.get(docnum))
         rescored.append((score, docnum))
     rescored.sort(reverse=True)
     return rescored
 
 
-def _group(snap: Snapshot, group: Group, budget: Budget, terms: set[str]) -> Matched:
-    key = tuple(group.alternatives)
+def _group(snap: Snapshot, group: Group, budget: Budget, terms: set[str],
+           within: int) -> Matched:
+    key = (tuple(group.alternatives), within)
     cached = snap.groups.get(key)
     if cached is not None:
         terms.update(cached[1])
@@ -163,14 +173,14 @@ def _group(snap: Snapshot, group: Group, budget: Budget, terms: set[str]) -> Mat
     for alternative in group.alternatives:  # the typed words first: synonyms may be cut short
         if results and budget.spent():
             break
-        results.append(_alternative(snap, alternative, budget, terms=seen))
+        results.append(_alternative(snap, alternative, budget, within, terms=seen))
     terms.update(seen)
     if len(results) == 1 and group.alternatives[0].weight == 1.0:
         return results[0]
     bits = _or(m.bits for m in results)
     # Each document scores by its best alternative, weighted: the typed word first, synonyms
     # below it. The scores are kept relative to the first alternative's factor, so a common
-    # word's table is copied as it is (in C) and only the rarer synonyms are merged in Python.
+    # word's table is copied as it is (in C).
     weighted = [(m, a.weight * m.factor) for m, a in sorted(
         zip(results, group.alternatives), key=lambda ma: -ma[1].weight) if m.bits]
     if not weighted:
@@ -179,19 +189,15 @@ def _group(snap: Snapshot, group: Group, budget: Budget, terms: set[str]) -> Mat
     dense = isinstance(first.scores, scoring.Dense)
     scores = scoring.Dense("f", first.scores) if dense else dict(first.scores)
     for m, w in weighted[1:]:
-        relative = w / factor
-        get = scores.__getitem__ if dense else (lambda d, _get=scores.get: _get(d, 0.0))
-        for d, s in m.scores.items():
-            s *= relative
-            if s > get(d):
-                scores[d] = s
+        scores = scoring.raised(scores, m.scores, w / factor, snap.size)
     matched = Matched(bits, scores, factor)
     if not budget.exceeded:
-        snap.groups.put(key, (matched, frozenset(seen)), cost=scoring.cost(scores))
+        snap.groups.put(key, (matched, frozenset(seen)),
+                        cost=scoring.cost(scores) + within.bit_length() // 8)
     return matched
 
 
-def _alternative(snap: Snapshot, alternative: Alternative, budget: Budget,
+def _alternative(snap: Snapshot, alternative: Alternative, budget: Budget, within: int,
                  scored: bool = True, terms: set[str] | None = None) -> Matched:
     mode = alternative.mode
     if mode == "prefix":
@@ -200,14 +206,9 @@ def _alternative(snap: Snapshot, alternative: Alternative, budget: Budget,
             terms.update(expanded)
         found = [snap.term(t) for t in expanded]
         bits = _or(t.bits for t in found)
-        scores: dict[int, float] = {}
+        scores: dict[int, float] | scoring.Dense = {}
         for t in found:
-            get = scores.get
-            idf = t.idf
-            for d, s in t.scores.items():
-                s *= idf
-                if s > get(d, 0.0):
-                    scores[d] = s
+            scores = scoring.raised(scores, t.scores, t.idf, snap.size)
         return Matched(bits, scores)
     if terms is not None:
         terms.update(alternative.terms)
@@ -216,14 +217,14 @@ def _alternative(snap: Snapshot, alternative: Alternative, budget: Budget,
     found = [snap.term(t) for t in alternative.terms]
     bits = (_or if mode == "any" else _and)(t.bits for t in found)
     if mode == "phrase" and bits:
-        bits = phrase_bits(snap, alternative.terms, bits, budget)
+        bits = phrase_bits(snap, alternative.terms, bits & within, budget)
     if not scored or not bits:
         return Matched(bits, {})
     docs = bitsets.to_list(bits)
     # The mean of the words' scores: a group's alternatives stand for one idea, and a
     # three-word synonym must not outscore the one-word abbreviation typed just for being long.
     total = _scores([Matched(t.bits, t.scores, t.idf / len(found)) for t in found], docs)
-    return Matched(bits, dict(zip(docs, total)))
+    return Matched(bits, scoring.table(docs, total, snap.size))
 
 
 def constraints(snap: Snapshot, found: list[Constraint]) -> int:
@@ -268,43 +269,30 @@ def _slug(text: str) -> str:
 def phrase_bits(snap: Snapshot, terms: tuple[str, ...], candidates: int, budget: Budget) -> int:
     """The candidates whose text has `terms` next to each other, in order.
 
-    Verified segment by segment and kept with the segment, which never changes: after an edit
-    only the new segment's documents are checked again.
+    What each segment's documents were checked for is kept with the segment, which never
+    changes: a later search checks only candidates not checked before (other filters, a new
+    segment after an edit). Out of time, the candidates not yet checked are left out.
     """
-    cached = snap.phrases.get(terms)
-    if cached is not None:
-        return cached & candidates
     needle = analysis.phrase_bytes(terms)
     bits = 0
     for reader, offset, segment in snap.leaves:
-        local = segment.phrase(terms)
-        if local is None:
-            mine = (candidates >> offset) & bitsets.full(segment.size)
-            local = _verify(segment.sequences(reader), needle, mine, budget)
-            if local is None:  # out of time: what was verified so far, not cached
-                return bits & candidates
-            segment.remember_phrase(terms, local)
-        bits |= local << offset
-    bits &= snap.alive
-    snap.phrases.put(terms, bits)
-    return bits & candidates
-
-
-def _verify(sequences, needle: bytes, candidates: int, budget: Budget) -> int | None:
-    found = []
-    for i, docnum in enumerate(bitsets.to_list(candidates)):
-        if _find(sequences[docnum], needle):
-            found.append(docnum)
-        if i & 255 == 255 and budget.spent():
-            return None
-    return bitsets.from_ids(found, candidates.bit_length())
-
-
-def _find(hay: bytes, needle: bytes) -> bool:
-    i = hay.find(needle)
-    while i > 0 and i & 3:  # only whole 32-bit hashes count
-        i = hay.find(needle, i + 1)
-    return i >= 0
+        mine = (candidates >> offset) & bitsets.full(segment.size)
+        if not mine:
+            continue
+        checked, found = segment.phrase(terms)
+        unchecked = mine & ~checked
+        if unchecked and not budget.spent():
+            sequences = segment.sequences(reader)
+            docs = bitsets.to_list(unchecked)
+            for start in range(0, len(docs), PHRASE_CHUNK):
+                chunk = docs[start:start + PHRASE_CHUNK]
+                found |= bitsets.from_ids(sequences.holding(chunk, needle), segment.size)
+                checked |= bitsets.from_ids(chunk, segment.size)
+                if budget.spent():
+                    break
+            segment.remember_phrase(terms, checked, found)
+        bits |= (found & mine) << offset
+    return bits
 
 
 def _or(bits_list) -> int:

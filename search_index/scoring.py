@@ -5,6 +5,7 @@ as an array 4. Both answer `get(docnum, 0.0)` and `items()`; `column` reads many
 """
 
 import itertools
+import operator
 from array import array
 
 DENSE_FROM = 1 / 16  # share of documents above which a term's scores are stored densely
@@ -53,6 +54,25 @@ def combine(parts: list[tuple[int, int, object]], size: int):
         items = part.items()
         out.update(items if offset == 0 else ((offset + d, v) for d, v in items))
     return out
+
+
+def raised(scores, other, factor: float, size: int):
+    """`scores` where at least `factor` times `other`: the best of several ways to match.
+
+    Updates `scores` (the caller's own copy) or returns a new table. A common alternative
+    (dense) is merged element by element in C, not document by document in Python.
+    """
+    if isinstance(other, Dense):
+        if not isinstance(scores, Dense):
+            sparse, scores = scores, dense(size)
+            list(map(scores.__setitem__, sparse.keys(), sparse.values()))
+        return Dense("f", map(max, scores, map(operator.mul, other, itertools.repeat(factor))))
+    get = scores.get
+    for docnum, score in other.items():
+        score *= factor
+        if score > get(docnum, 0.0):
+            scores[docnum] = score
+    return scores
 
 
 def column(scores, docs: list[int]):

@@ -6,6 +6,7 @@ survives the searcher refreshes that follow every edit: after an edit only the n
 segment is read.
 """
 
+import itertools
 import struct
 import threading
 from array import array
@@ -15,6 +16,7 @@ from whoosh.matching.wrappers import FilterMatcher
 
 from search_index import bitsets, schema, scoring
 from search_index.cache import LRU
+from search_index.sequences import Sequences
 
 _EMPTY_IDS = array("i")
 _EMPTY_WEIGHTS = array("f")
@@ -60,23 +62,25 @@ class Segment:
         key = (self.key, "scored", term, average)
         found = self._cache.get(key)
         if found is None:
-            ids, weights = self.postings(reader, "text", term)
+            # Read afresh, not through `postings`: once scored, a text term's postings are not
+            # needed again, and caching them too would halve how many scored terms fit.
+            ids, weights = _read_postings(reader, "text", term)
             norm = self._norms.get(average)
             if norm is None:
                 lengths = self.column(reader, "text_len")
                 norm = self._norms[average] = [k1 * (1 - b + b * n / average) for n in lengths]
             parts = [(k1 + 1) * w / (w + norm[d]) for d, w in zip(ids, weights)]
             scores = scoring.table(ids, parts, self.size)
-            found = (self.bits(reader, "text", term), scores)
+            found = (bitsets.from_ids(ids, self.size) if len(ids) else 0, scores)
             self._cache.put(key, found, cost=scoring.cost(scores) + self.size // 8)
         return found
 
-    def phrase(self, terms: tuple[str, ...]) -> int | None:
-        """The documents verified to hold this phrase, if known."""
-        return self._cache.get((self.key, "phrase", terms))
+    def phrase(self, terms: tuple[str, ...]) -> tuple[int, int]:
+        """(documents checked for this phrase, those found to hold it) so far."""
+        return self._cache.get((self.key, "phrase", terms)) or (0, 0)
 
-    def remember_phrase(self, terms: tuple[str, ...], bits: int) -> None:
-        self._cache.put((self.key, "phrase", terms), bits, cost=self.size // 8 + 64)
+    def remember_phrase(self, terms: tuple[str, ...], checked: int, found: int) -> None:
+        self._cache.put((self.key, "phrase", terms), (checked, found), cost=self.size // 4 + 64)
 
     def bits(self, reader, field: str, term: str) -> int:
         if field in schema.KEY_FIELDS:
@@ -85,9 +89,7 @@ class Segment:
         found = self._bits.get(key)
         if found is None:
             ids, _ = self.postings(reader, field, term)
-            found = bitsets.from_ids(ids, self.size) if len(ids) else 0
-            if field != "text":  # text terms are kept with their scores, in `scored`
-                self._bits[key] = found
+            found = self._bits[key] = bitsets.from_ids(ids, self.size) if len(ids) else 0
         return found
 
     def keys(self, reader) -> dict[tuple[str, str], int]:
@@ -131,17 +133,18 @@ class Segment:
                     self._columns[field] = found
         return found
 
-
     def texts(self, reader):
         """Each document's summary, aim and body (see `schema.texts`), by document number."""
         if self._texts is None:
             self._texts = reader.column_reader("texts", translate=False)
         return self._texts
 
-    def sequences(self, reader):
-        """Each document's term-hash sequence (see `schema.sequence`), by document number."""
+    def sequences(self, reader) -> Sequences:
+        """Each document's term-hash sequence, for phrases, by document number."""
         if self._sequences is None:
-            self._sequences = reader.column_reader("seq", translate=False)
+            with self._lock:
+                if self._sequences is None:
+                    self._sequences = Sequences(reader.column_reader("seq", translate=False))
         return self._sequences
 
 
@@ -155,13 +158,18 @@ def _read_postings(reader, field: str, term: str) -> tuple[array, array]:
     ids = array("i")
     weights = array("f")
     if isinstance(matcher, W3LeafMatcher):
-        # Whole blocks at a time: whoosh's per-posting id()/weight()/next() calls cost more
-        # than everything else the engine does with a common word.
+        # Whole blocks at a time, decoded here: whoosh's per-posting id()/weight()/next()
+        # calls, and even its per-block decoding (a Python generator per document number),
+        # cost more than everything else the engine does with a common word.
         while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.extend(matcher._ids)
-            weights.extend(matcher._weights)
+            matcher._read_data()
+            deltas, block_weights = matcher._data[0], matcher._data[1]
+            ids.extend(itertools.accumulate(deltas))
+            if isinstance(block_weights, tuple):
+                weights.extend(block_weights)
+            else:  # one weight for the whole block, None for 1.0
+                weight = 1.0 if block_weights is None else block_weights
+                weights.extend(itertools.repeat(weight, len(deltas)))
             matcher._next_block()
     else:
         while matcher.is_active():

@@ -68,7 +68,6 @@ class Snapshot:
         self._lock = threading.Lock()
         self.results = LRU(512)
         self.similar = LRU(256)
-        self.phrases = LRU(256)
         self.groups = LRU(TERM_CACHE_BYTES // 2)  # merged synonym groups
 
     def up_to_date(self) -> bool:
@@ -145,6 +144,20 @@ class Snapshot:
         self._terms.put(term, found, cost=scoring.cost(found.scores))
         return found
 
+    def frequent_terms(self) -> list[str]:
+        """Every text term, those in the most documents first."""
+        found: dict[bytes, int] = {}
+        for reader, _, _ in self.leaves:
+            for btext, info in reader.iter_field("text"):
+                found[btext] = found.get(btext, 0) + info.doc_frequency()
+        return [btext.decode("utf-8") for btext in sorted(found, key=found.__getitem__,
+                                                           reverse=True)]
+
+    def score_segments(self, term: str) -> None:
+        """Score a term in every segment (kept in the segments' cache), not yet combined."""
+        for reader, _, segment in self.leaves:
+            segment.scored(reader, term, self.average_length, K1, B)
+
     def expand_prefix(self, prefix: str, limit: int) -> list[str]:
         """Index terms starting with `prefix`, the most frequent first."""
         found: dict[str, int] = {}
@@ -180,7 +193,7 @@ class Snapshot:
         return self._newest
 
     def sequences(self, docnums: list[int]):
-        """(docnum, term-hash sequence bytes) for each document, in order."""
+        """(docnum, its segment's `Sequences`, its number there) for each document, in order."""
         leaves = self.leaves
         i = 0
         reader, offset, segment = leaves[0]
@@ -192,7 +205,7 @@ class Snapshot:
                 reader, offset, segment = leaves[i]
                 column = segment.sequences(reader)
                 end = offset + segment.size
-            yield docnum, column[docnum - offset]
+            yield docnum, column, docnum - offset
 
     def stored(self, docnum: int) -> dict:
         """A document's stored values, its summary, aim and body included."""

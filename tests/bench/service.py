@@ -1,5 +1,6 @@
 """Our engine through its Python interface (search_index.ProjectIndex), no Flask involved."""
 
+import gc
 import time
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
@@ -24,6 +25,15 @@ def open_index(directory: Path) -> ProjectIndex:
     but without importing Flask into the processes being timed."""
     synonyms = load_synonyms(SYNONYMS_FILE) if SYNONYMS_FILE.exists() else None
     return ProjectIndex(directory, synonyms=synonyms)
+
+
+def open_warm_index(directory: Path) -> ProjectIndex:
+    """As a gunicorn worker has it before its first request (see gunicorn.conf.py): warmed,
+    and what warming loaded frozen out of the garbage collector."""
+    index = open_index(directory)
+    index.warm()
+    gc.freeze()
+    return index
 
 
 def measure_rebuild(corpus_db: Path, index_dir: Path) -> dict:

@@ -221,6 +221,20 @@ def test_a_slow_query_returns_what_it_has_and_says_so(empty_index, monkeypatch):
     assert again is not results  # partial results are never cached
 
 
+def test_out_of_time_still_gives_the_first_words_results_plainly(empty_index):
+    empty_index.rebuild([
+        make_doc(1, "Valproate audit", "Valproate prescribing was audited."),
+        make_doc(2, "Audit calendar", "An audit every month."),
+        make_doc(3, "Lithium monitoring", "Lithium levels."),
+    ])
+    empty_index.time_limit = 0.0  # spent before the search starts
+    results = empty_index.search("valproate audit", Scope())
+    assert results.partial and "too long" in results.message
+    assert ids(results) == [1]  # the first word's matches: never everything, never nothing
+    assert "<mark>" not in results.hits[0].highlight  # highlighting is skipped when late
+    assert results.facets["status"]  # facet counts are still given
+
+
 def test_edits_merge_small_segments_but_leave_a_rebuilds_large_ones(tmp_path, monkeypatch):
     from search_index import codec
     monkeypatch.setattr(codec, "LARGE_SEGMENT", 400)
@@ -242,6 +256,19 @@ def test_warm_prepares_a_worker(index, synonyms):
     assert worker.search("valproate", Scope()).total == 1
     worker.close()
     assert worker.search("valproate", Scope()).total == 1  # reopens after close
+
+
+def test_warm_reads_the_words_ahead_of_the_first_search(index, synonyms, monkeypatch):
+    from search_index import segments
+    worker = ProjectIndex(index.directory, synonyms=synonyms)
+    worker.warm()
+
+    def read_postings(*args):
+        raise AssertionError("postings read by a search after warm()")
+
+    monkeypatch.setattr(segments, "_read_postings", read_postings)
+    assert ids(worker.search("calendar", Scope())) == [9]
+    worker.close()
 
 
 def test_lock_timeout_is_an_index_unavailable():

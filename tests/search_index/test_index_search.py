@@ -64,6 +64,18 @@ def test_quoted_phrase_needs_the_words_together_in_order(index):
     assert index.search('"age childbearing women"', ANONYMOUS).total == 0
 
 
+def test_a_phrase_checked_within_a_filter_is_found_everywhere_later(empty_index):
+    empty_index.rebuild([
+        make_doc(1, "Pharmacy", "The practice pharmacist reviewed them."),
+        lothian(make_doc(2, "Pharmacy", "A practice pharmacist led it.")),
+        lothian(make_doc(3, "Pharmacy", "The pharmacist visited the practice.")),
+    ])
+    assert ids(empty_index.search('board:nhs-lothian "practice pharmacist"', ANONYMOUS)) == [2]
+    assert set(ids(empty_index.search('"practice pharmacist"', ANONYMOUS))) == {1, 2}
+    empty_index.update(make_doc(4, "Pharmacy", "Our practice pharmacist again."))
+    assert set(ids(empty_index.search('"practice pharmacist"', ANONYMOUS))) == {1, 2, 4}
+
+
 def test_phrase_does_not_span_two_tags(empty_index):
     empty_index.rebuild([make_doc(1, "Tags only", tags=("safer", "prescribing"))])
     assert empty_index.search('"safer prescribing"', ANONYMOUS).total == 0
