@@ -29,17 +29,26 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from registry import api, cli, errors, pages, templating
     from registry.accounts import views as accounts
+    from registry.feeds import views as feeds
     from registry.organisations import views as organisations
+    from registry.overview import api as overview_api
+    from registry.overview import views as overview
+    from registry.projects import reuse_views as reuse
     from registry.projects import views as projects
     from registry.search import api as search_api
     from registry.search import services as search
     from registry.search import views as search_views
+    from registry.showcases import api as showcases_api
+    from registry.showcases import views as showcases
+    from registry.tools import api as tools_api
+    from registry.tools import views as tools
 
     app.extensions["search_index"] = search.create_index(
         app.config["INDEX_DIR"], app.config["CONTENT_DIR"], app.config["SEARCH_TIME_LIMIT"]
     )
     blueprints = (pages.bp, accounts.bp, organisations.bp, projects.bp, search_views.bp, api.bp,
-                  search_api.bp)
+                  search_api.bp, showcases.bp, showcases_api.bp, overview.bp, overview_api.bp,
+                  feeds.bp, tools.bp, tools_api.bp, reuse.bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     errors.register(app)

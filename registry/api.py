@@ -5,9 +5,13 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from registry.accounts.current import current_viewer
 from registry.errors import Invalid, NotFound
 from registry.projects import queries, services
+from registry.projects.lineage import Lineage, lineage
 from registry.projects.models import Project
 from registry.projects.permissions import can_read
 from registry.timeutil import aware
+from registry.tools import queries as tool_queries
+from registry.tools.models import Tool
+from registry.tools.rules import KINDS
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -74,6 +78,8 @@ def _full(project: Project, viewer) -> dict:
         "authors": writeup.authors,
         "adapted_from": _link(project.adapted_from, viewer),
         "adapted_by": [_link(p, viewer) for p in project.adaptations if can_read(viewer, p)],
+        "lineage": _lineage(lineage(viewer, project)),
+        "tools": _tools(tool_queries.tools_of(project), viewer),
         "measures": [
             {
                 "name": m.name,
@@ -99,6 +105,64 @@ def _full(project: Project, viewer) -> dict:
         "created_at": aware(project.created_at).isoformat(),
         "published_at": aware(project.published_at).isoformat() if project.published_at else None,
         "revised_at": aware(revision.created_at).isoformat(),
+    }
+
+
+def tool_json(tool: Tool, reuses: int, viewer) -> dict:
+    """A tool as the API shows it, here and in /api/v1/tools."""
+    project, current = tool.project, tool.current
+    original = tool.reused_from.project if tool.reused_from else None
+    return {
+        "id": tool.id,
+        "title": tool.title,
+        "kind": {"key": tool.kind, "label": KINDS[tool.kind]},
+        "clinical_system": tool.clinical_system or None,
+        "description": tool.description,
+        "file": {
+            "name": current.filename,
+            "type": current.extension,
+            "content_type": current.content_type,
+            "size": current.size,
+        },
+        "version": tool.version,
+        "downloads": tool.download_count,
+        "reused": reuses,
+        "download_url": url_for(
+            "tools.download", slug=project.slug, tool_id=tool.id, _external=True
+        ),
+        "project": {
+            **_link(project, viewer),
+            "cluster": {"slug": project.cluster.slug, "name": project.cluster.name},
+            "board": {"slug": project.cluster.board.slug, "name": project.cluster.board.name},
+        },
+        "linked_from": _link(original, viewer),
+        "updated_at": aware(tool.updated_at).isoformat(),
+    }
+
+
+def _tools(tools: list[Tool], viewer) -> list[dict]:
+    reuses = tool_queries.reuse_counts([tool.id for tool in tools])
+    return [tool_json(tool, reuses.get(tool.id, 0), viewer) for tool in tools]
+
+
+def _lineage(found: Lineage) -> dict:
+    def placed(project: Project) -> dict:
+        return {
+            "slug": project.slug,
+            "title": project.title,
+            "url": url_for("projects.detail", slug=project.slug, _external=True),
+            "cluster": {"slug": project.cluster.slug, "name": project.cluster.name},
+        }
+
+    return {
+        "ancestors": [placed(project) for project in found.ancestors],
+        "descendants": [
+            {**placed(project), "adapted_from": parent.slug, "depth": depth}
+            for project, parent, depth in found.descendants()
+        ],
+        "reused_by_clusters": [
+            {"slug": cluster.slug, "name": cluster.name} for cluster in found.reusing_clusters()
+        ],
     }
 
 

@@ -35,5 +35,6 @@ class Defaults:
     SQLITE_BUSY_TIMEOUT_MS = 15_000
     PROJECTS_PER_PAGE = 20
     SEARCH_TIME_LIMIT = 0.5  # seconds; a slower query returns its best results so far
-    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    # A 20 MB tool (tools/filetypes.MAX_UPLOAD_BYTES) and its form; bigger is refused (413).
+    MAX_CONTENT_LENGTH = 21 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None  # the session already expires; a long edit must not lose its token

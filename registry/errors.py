@@ -2,7 +2,9 @@
 
 from flask import Flask, abort, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from registry.tools.rules import size_limit
 
 
 class Invalid(Exception):
@@ -48,6 +50,14 @@ def register(app: Flask) -> None:
         error.description = (
             "This form has expired or did not come from this site, so nothing was saved. "
             "Go back, reload the page and try again."
+        )
+        return http_error(error)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error: RequestEntityTooLarge):
+        error.description = (
+            "What you sent is too large to accept, so nothing was saved. Each file can be up "
+            f"to {size_limit()}: go back and choose a smaller file."
         )
         return http_error(error)
 

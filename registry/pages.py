@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, render_template, send_from_directory
 
 from registry.accounts.current import current_viewer
 from registry.projects import queries
+from registry.showcases import services as showcases
 
 bp = Blueprint("pages", __name__)
 
@@ -16,6 +17,7 @@ def home():
         recent=queries.list_projects(viewer, queries.Filters(), 1, 6).items,
         tags=queries.popular_tags(viewer, limit=15),
         counts=queries.headline_counts(viewer),
+        showcase=showcases.newest_published(),
     )
 
 

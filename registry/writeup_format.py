@@ -123,7 +123,7 @@ def parse(text: str) -> WriteUp:
     for name, messages in check_writeup(writeup).items():
         key = name.split("-")[0]
         if key not in reported:
-            problems.extend(Problem(_where(name, writeup), message) for message in messages)
+            problems.extend(Problem(field_location(name, writeup), message) for message in messages)
     if problems:
         raise FormatError(problems)
     return writeup
@@ -148,7 +148,8 @@ def serialise(writeup: WriteUp) -> str:
     return "\n".join(parts)
 
 
-def _where(name: str, writeup: WriteUp) -> str:
+def field_location(name: str, writeup: WriteUp) -> str:
+    """Where in the file a field name from check_writeup is: "section “Aim”", "key `title`"."""
     kind, _, number = name.partition("-")
     if kind == "measures" and number:
         return f"key `measures`, measure {number}"

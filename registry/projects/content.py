@@ -12,7 +12,7 @@ from registry.organisations.services import find_by_name_or_slug
 from registry.projects.models import Project
 from registry.projects.services import save_writeup
 from registry.text import slugify
-from registry.writeup_format import FormatError, WriteUp, parse, serialise
+from registry.writeup_format import FormatError, WriteUp, field_location, parse, serialise
 from registry.writeup_rules import Problem
 
 
@@ -49,7 +49,7 @@ def import_files(paths: list[Path]) -> ImportReport:
         except Invalid as error:
             db.session.rollback()
             report.failures[path.as_posix()] = [
-                Problem(f"key `{name}`", " ".join(messages))
+                Problem(field_location(name, writeup), " ".join(messages))
                 for name, messages in error.errors.items()
             ]
     return report

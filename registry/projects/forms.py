@@ -94,3 +94,7 @@ class WriteUpForm(FlaskForm):
 
 for _key, _title in SECTION_TITLES.items():
     setattr(WriteUpForm, f"section_{_key}", TextAreaField(_title))
+
+
+class ReuseForm(FlaskForm):
+    cluster = RadioField("Which cluster will own the copy?", validate_choice=False)

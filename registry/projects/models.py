@@ -1,5 +1,5 @@
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -21,6 +21,9 @@ from registry.extensions import db
 from registry.organisations.models import Cluster
 from registry.timeutil import utcnow
 from registry.writeup_format import WriteUp
+
+if TYPE_CHECKING:
+    from registry.tools.models import Tool
 
 project_tags = Table(
     "project_tags",
@@ -83,6 +86,12 @@ class Project(db.Model):
         "Revision.number == foreign(Project.version))",
         viewonly=True,
         uselist=False,
+    )
+    # Attached tools in use (registry/tools/models.py); removed ones stay for the history.
+    tools: Mapped[list["Tool"]] = relationship(
+        primaryjoin="and_(Tool.project_id == Project.id, Tool.removed_at.is_(None))",
+        order_by="Tool.id",
+        viewonly=True,
     )
 
 

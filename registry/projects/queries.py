@@ -1,8 +1,8 @@
 """Reading lists of write-ups: filters, pagination, counts. Visibility is applied in SQL."""
 
-import re
 from dataclasses import dataclass, field
 from math import ceil
+from typing import Generic, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from registry.errors import Invalid
 from registry.extensions import db
 from registry.organisations.models import Board, Cluster, Hscp
-from registry.params import whole_number
+from registry.params import short_text, whole_number
 from registry.projects.models import Project, Tag, project_tags
 from registry.projects.permissions import Viewer, readable_clause
 from registry.text import tag_key
@@ -18,9 +18,7 @@ from registry.writeup_rules import ROLES, STATUSES
 
 MAX_PER_PAGE = 100
 FILTER_NAMES = ("tag", "board", "hscp", "cluster", "status", "role")
-# No stored name, slug or tag contains control characters, and PostgreSQL refuses NUL in a
-# query parameter outright (a 500, not an empty list).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+Item = TypeVar("Item")
 
 
 @dataclass(frozen=True)
@@ -37,8 +35,10 @@ class Filters:
 
 
 @dataclass
-class Page:
-    items: list[Project]
+class Page(Generic[Item]):
+    """One page of a list (write-ups here, tools in registry/tools/queries.py)."""
+
+    items: list[Item]
     total: int
     page: int
     per_page: int
@@ -51,15 +51,10 @@ class Page:
 def parse_listing_args(args, default_per_page: int) -> tuple[Filters, int, int]:
     """Read filters and paging from query arguments; raise Invalid naming each bad one."""
     errors: dict[str, list[str]] = {}
-    values = {name: (args.get(name) or "").strip() or None for name in FILTER_NAMES}
+    values = {name: short_text(args, name, errors) for name in FILTER_NAMES}
     for name, choices in (("status", STATUSES), ("role", ROLES)):
         if values[name] and values[name] not in choices:
             errors[name] = [f"Choose one of: {', '.join(choices)}."]
-    for name, value in values.items():
-        if value and len(value) > 200:
-            errors[name] = ["That value is too long."]
-        elif value and _CONTROL.search(value):
-            errors[name] = ["Remove the control characters (invisible characters such as NUL)."]
     page = whole_number(args, "page", 1, 100_000, errors)
     per_page = whole_number(args, "per_page", default_per_page, MAX_PER_PAGE, errors)
     if errors:
@@ -69,7 +64,9 @@ def parse_listing_args(args, default_per_page: int) -> tuple[Filters, int, int]:
     return Filters(**values), page, per_page
 
 
-def list_projects(viewer: Viewer, filters: Filters, page: int = 1, per_page: int = 20) -> Page:
+def list_projects(
+    viewer: Viewer, filters: Filters, page: int = 1, per_page: int = 20
+) -> Page[Project]:
     query = _filtered(viewer, filters)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     items = db.session.scalars(

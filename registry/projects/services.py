@@ -1,9 +1,11 @@
 """Writing write-ups: save (create or edit) as a new revision, publish, unpublish.
 
 Every change goes through `save_writeup`, whichever door it came in by: the editor, import or
-(later) reuse. It validates, checks permission and the optimistic version, writes the project's
+reuse (reuse.py). It validates, checks permission and the optimistic version, writes the project's
 columns and a revision with its sanitised HTML, and commits once.
 """
+
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -15,6 +17,7 @@ from registry.extensions import db
 from registry.markup import first_paragraph, render_markdown
 from registry.organisations.models import Cluster
 from registry.organisations.services import find_by_name_or_slug, place_new_cluster
+from registry.privacy.scan import scan_writeup
 from registry.projects.models import Project, Revision, Tag
 from registry.projects.permissions import Viewer, can_edit, can_edit_cluster, can_read
 from registry.search import services as search
@@ -48,15 +51,17 @@ def save_writeup(
     expected_version: int | None = None,
     source: str = "editor",
     publish: bool = False,
+    also: Callable[[Project], None] | None = None,
 ) -> Project:
     """Create a write-up (slug None) or save a new revision of one; commit once.
 
     `actor` None is the system (content import), which may write to any cluster and create
-    the cluster a file names under the file's HSCP.
+    the cluster a file names under the file's HSCP. `also` adds more to the same transaction
+    (reuse links the original's tools to the copy).
     """
     for attempt in range(_SLUG_ATTEMPTS):
         try:
-            return _save(actor, writeup, slug, expected_version, source, publish)
+            return _save(actor, writeup, slug, expected_version, source, publish, also)
         except IntegrityError:
             # Another process took the same new slug or revision number between our read and
             # our write (PostgreSQL; SQLite's IMMEDIATE transactions queue instead).
@@ -98,9 +103,11 @@ def render_revision(writeup: WriteUp) -> dict[str, str]:
     return rendered
 
 
-def _save(actor, writeup, slug, expected_version, source, publish) -> Project:
+def _save(actor, writeup, slug, expected_version, source, publish, also) -> Project:
     begin_write()
     errors = check_writeup(writeup)
+    for name, message in scan_writeup(writeup).items():
+        errors.setdefault(name, []).append(message)
     # A cluster already found wanting (blank, control characters) is not looked up: PostgreSQL
     # refuses NUL in a query parameter.
     cluster = None if "cluster" in errors else find_by_name_or_slug(Cluster, writeup.cluster)
@@ -151,6 +158,8 @@ def _save(actor, writeup, slug, expected_version, source, publish) -> Project:
             rendered=render_revision(writeup),
         )
     )
+    if also is not None:
+        also(project)
     db.session.commit()
     search.apply_pending()
     return project
@@ -227,6 +236,8 @@ def _conflict(project: Project | None) -> Conflict:
 def _set_published(actor: User, slug: str, published: bool) -> Project:
     begin_write()
     project = get_editable(actor, slug)
+    if published and not project.is_published:
+        _refuse_identifiers(project)
     if project.is_published != published:
         project.is_published = published
         if published:
@@ -235,3 +246,12 @@ def _set_published(actor: User, slug: str, published: bool) -> Project:
     db.session.commit()
     search.apply_pending()
     return project
+
+
+def _refuse_identifiers(project: Project) -> None:
+    """Check the revision being published again: it may predate the guard, or have been
+    changed since by a migration; publishing never happens with an identifier in it."""
+    found = scan_writeup(project.current_revision.writeup)
+    if found:
+        db.session.rollback()  # end the write transaction before the page is rendered
+        raise Invalid({name: [message] for name, message in found.items()})

@@ -19,8 +19,12 @@ from registry.organisations.services import all_boards, all_clusters, all_hscps
 from registry.projects import history, queries, services
 from registry.projects.editor import DATA_HINT, form_data_from_writeup, writeup_from_form
 from registry.projects.forms import SECTION_HINTS, WriteUpForm
-from registry.projects.permissions import can_edit, can_edit_cluster, can_read
+from registry.projects.lineage import lineage
+from registry.projects.permissions import can_edit, can_edit_cluster
+from registry.projects.reuse import reuse_choices
 from registry.search import services as search
+from registry.showcases import services as showcases
+from registry.tools import queries as tool_queries
 from registry.writeup_rules import SECTION_TITLES, check_writeup
 
 bp = Blueprint("projects", __name__)
@@ -59,14 +63,20 @@ def detail(slug: str):
     viewer = current_viewer()
     project = _readable_or_404(viewer, slug)
     revision = project.current_revision
+    tools = tool_queries.tools_of(project)
     return render_template(
         "projects/detail.html",
         project=project,
         revision=revision,
         writeup=revision.writeup,
         can_edit=can_edit(viewer, project),
-        adaptations=[p for p in project.adaptations if can_read(viewer, p)],
+        lineage=lineage(viewer, project),
+        tools=tools,
+        tool_reuses=tool_queries.reuse_counts([tool.id for tool in tools]),
+        # Everyone but those whose only clusters own it already (they edit it instead).
+        offer_reuse=viewer is None or not viewer.clusters or bool(reuse_choices(viewer, project)),
         similar=search.similar(viewer, project),
+        showcases=showcases.featuring(project),
         section_titles=SECTION_TITLES,
     )
 
@@ -123,7 +133,10 @@ def unpublish(slug: str):
 def revisions(slug: str):
     project = _readable_or_404(current_viewer(), slug)
     return render_template(
-        "projects/history.html", project=project, revisions=history.revisions(project)
+        "projects/history.html",
+        project=project,
+        revisions=history.revisions(project),
+        tool_events=tool_queries.history(project),
     )
 
 
@@ -222,6 +235,10 @@ def _change_publication(change, slug: str, message: str):
         abort(404)
     except NotAllowed:
         abort(403)
+    except Invalid as error:  # publishing found a patient identifier in the write-up
+        problems = " ".join(m for messages in error.errors.values() for m in messages)
+        flash(f"Not published. {problems} Edit the write-up, then publish it.", "error")
+        return redirect(url_for("projects.detail", slug=slug))
     flash(message, "success")
     return redirect(url_for("projects.detail", slug=project.slug))
 

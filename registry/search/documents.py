@@ -1,10 +1,14 @@
 """Turning write-ups into the plain documents the search index takes."""
 
+import hashlib
+
 from search_index import ProjectDocument, Scope
 
 from registry.accounts.models import User
 from registry.projects.models import Project
 from registry.timeutil import aware
+from registry.tools.models import Tool
+from registry.tools.rules import KINDS, SYSTEMS
 
 
 def document_for(project: Project) -> ProjectDocument:
@@ -35,19 +39,38 @@ def document_for(project: Project) -> ProjectDocument:
         cluster_id=cluster.id,
         updated=aware(project.updated_at),
         fingerprint=fingerprint(project),
+        tool_kinds=tuple(sorted({KINDS[tool.kind] for tool in project.tools})),
+        tool_text="\n\n".join(_tool_text(tool) for tool in project.tools),
     )
 
 
 def fingerprint(project: Project) -> str:
     """Changes whenever anything the index holds about the project changes."""
     cluster = project.cluster
-    return ":".join(
-        str(part)
-        for part in (
-            project.version, int(project.is_published), project.visibility, project.status,
-            cluster.id, cluster.name, cluster.hscp.name, cluster.board.name,
-        )
+    parts = [
+        project.version, int(project.is_published), project.visibility, project.status,
+        cluster.id, cluster.name, cluster.hscp.name, cluster.board.name,
+    ]
+    if project.tools:  # only then, so write-ups without tools keep their fingerprints
+        parts.append(_tools_fingerprint(project.tools))
+    return ":".join(str(part) for part in parts)
+
+
+def _tool_text(tool: Tool) -> str:
+    """What a tool adds to its write-up's search: its details and the text inside its file."""
+    system = SYSTEMS[tool.clinical_system] if tool.clinical_system else ""
+    return "\n".join(
+        part
+        for part in (tool.title, KINDS[tool.kind], system, tool.description,
+                     tool.current.filename, tool.current.text)
+        if part
     )
+
+
+def _tools_fingerprint(tools: list[Tool]) -> str:
+    details = repr([(t.id, t.version, t.kind, t.title, t.description, t.clinical_system)
+                    for t in tools])
+    return hashlib.sha256(details.encode("utf-8")).hexdigest()[:16]
 
 
 def scope_for(viewer: User | None) -> Scope:

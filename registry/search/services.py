@@ -19,6 +19,7 @@ from registry.organisations.models import Cluster, Hscp
 from registry.projects.models import Project
 from registry.search.documents import document_for, fingerprint, scope_for
 from registry.search.models import IndexChange
+from registry.tools.models import Tool
 from registry.search.params import SearchRequest
 
 log = logging.getLogger(__name__)
@@ -155,6 +156,7 @@ def _load_projects(ids: list[int] | None) -> list[Project]:
         joinedload(Project.cluster).joinedload(Cluster.hscp).joinedload(Hscp.board),
         selectinload(Project.tags),
         joinedload(Project.current_revision),
+        selectinload(Project.tools).joinedload(Tool.current),
     )
     if ids is not None:
         query = query.where(Project.id.in_(ids))
