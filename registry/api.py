@@ -26,14 +26,13 @@ def projects():
     except Invalid as error:
         return bad_request(error.errors)
     result = queries.list_projects(viewer, filters, page, per_page)
-    return jsonify(
-        total=result.total,
-        page=result.page,
-        per_page=result.per_page,
-        pages=result.pages,
-        filters=filters.active(),
-        results=[_summary(project) for project in result.items],
-    )
+    return listing(result, filters.active(), [_summary(project) for project in result.items])
+
+
+def listing(result, filters: dict, results: list[dict]):
+    """One page of a filtered list, as every list endpoint returns it."""
+    return jsonify(total=result.total, page=result.page, per_page=result.per_page,
+                   pages=result.pages, filters=filters, results=results)
 
 
 @bp.get("/projects/<slug>")

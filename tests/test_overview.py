@@ -17,6 +17,9 @@ from registry.extensions import db
 from registry.organisations import services as organisations
 from registry.projects.models import Project
 from registry.timeutil import utcnow
+from registry.tools import services as tools
+from registry.tools.rules import KINDS, ToolDetails
+from tests.showcase_fixtures import project
 
 REFERENCE = Path(__file__).resolve().parent.parent / "content" / "reference" / "organisations.csv"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -57,6 +60,16 @@ WRITEUPS = [
     ("Formula tag", "renfrew-town", "public", True, "active", "intrinsic",
      ["=SUM(1+1)"], date(2025, 2, 2), None, None),
 ]
+# Tools: (title, write-up, kind); a reuse link copies a tool into an adaptation.
+TOOLS = [
+    ("Valproate search", "Valproate safety", "audit-search"),
+    ("Valproate letter", "Valproate safety", "letter"),
+    ("Secret protocol", "Secret audit", "protocol"),
+    ("Draft slides", "Paisley draft", "slides"),
+    ("Network sheet", "Frailty huddles", "spreadsheet"),
+]
+TOOL_LINKS = [("Valproate safety", "Valproate recall"), ("Valproate safety", "Valproate draft copy"),
+              ("Secret audit", "Secret reuse")]  # (original, adaptation): every tool carried
 AUDIENCES = ("public", "network", "national")
 ROLE_FOR = {"network": ("member", ("paisley-north",)), "national": ("coordinator", ())}
 
@@ -101,6 +114,7 @@ def expected_tables(audience: str) -> dict[str, dict]:
             next(o[1] for o in WRITEUPS if slug(o[0]) == w[8])][0])
         for w in rows if w[8] in ids
     )
+    kinds = Counter(kind for _, writeup, kind in TOOLS if slug(writeup) in ids)
     statuses = Counter(w[4] for w in rows)
     roles = Counter(w[5] for w in rows)
     return {
@@ -113,7 +127,16 @@ def expected_tables(audience: str) -> dict[str, dict]:
         "tags": {(tag,): n for tag, n in Counter(t for w in rows for t in w[6]).items()},
         "years": {(year,): n for year, n in years.items()},
         "reuse": dict(reuse),
+        "tools": {(label,): kinds[kind] for kind, label in KINDS.items()},
     }
+
+
+def expected_tools_reused(audience: str) -> int:
+    ids = {slug(w[0]) for w in counted(audience)}
+    return sum(
+        1 for original, copy in TOOL_LINKS if slug(original) in ids and slug(copy) in ids
+        for _, writeup, _ in TOOLS if writeup == original
+    )
 
 
 def as_counts(rows: list[list]) -> dict[tuple, int]:
@@ -121,13 +144,19 @@ def as_counts(rows: list[list]) -> dict[tuple, int]:
 
 
 @pytest.fixture
-def country(app, org, make_project):
+def country(app, org, make_project, make_user):
     for slug_, (name, hscp, _) in CLUSTERS.items():
         if slug_ not in ("paisley-north", "leith-portobello"):
             organisations.create_cluster(name, hscp)
     for title, cluster, visibility, published, status, role, tags, started, adapted, _ in WRITEUPS:
         make_project(title=title, cluster=cluster, visibility=visibility, publish=published,
                      status=status, role=role, tags=tags, started=started, adapted_from=adapted)
+    admin = make_user("admin")
+    for title, writeup, kind in TOOLS:
+        tools.add_tool(admin, slug(writeup), ToolDetails(title, kind),
+                       tools.Upload(f"{slug(title)}.txt", f"{title}: fictional".encode()))
+    for original, copy in TOOL_LINKS:
+        tools.link_tools(admin, project(slug(original)), project(slug(copy)))
     published_at = {}
     for w in WRITEUPS:
         if w[9]:
@@ -163,12 +192,14 @@ def test_every_figure_matches_counts_worked_out_independently(
         "writeups": len(rows),
         "clusters": len({w[1] for w in rows}),
         "adaptations": sum(expected["reuse"].values()),
+        "tools": sum(expected["tools"].values()),
+        "tools_reused": expected_tools_reused(audience),
     }
     for key, want in expected.items():
         table = body["tables"][key]
         assert as_counts(table["rows"]) == want, key
         counts = [row[-1] for row in table["rows"]]
-        if key not in ("statuses", "roles", "years"):  # those keep their natural order
+        if key not in ("statuses", "roles", "years", "tools"):  # these keep their own order
             assert counts == sorted(counts, reverse=True), key
     years = [row[0] for row in body["tables"]["years"]["rows"]]
     assert years == sorted(y for y in years if y != "Not given") + (
@@ -338,8 +369,13 @@ def expected_tracker(audience: str) -> dict[str, list[str]]:
         return published and (visibility == "public" or (
             audience == "network" and visibility == "network"))
 
+    def last_update(w) -> tuple[int, int]:
+        """Created in WRITEUPS order, then updated again by each tool added, in TOOLS order."""
+        tooled = [number for number, tool in enumerate(TOOLS) if tool[1] == w[0]]
+        return (max(tooled) + 1 if tooled else 0, WRITEUPS.index(w))
+
     return {
-        cluster: [slug(w[0]) for w in reversed(WRITEUPS)  # latest updated first
+        cluster: [slug(w[0]) for w in sorted(WRITEUPS, key=last_update, reverse=True)
                   if w[1] == cluster and w[4] in ("idea", "active", "paused") and readable(w)]
         for cluster in ("paisley-north", "renfrew-town")
     }

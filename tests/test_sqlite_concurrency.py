@@ -7,12 +7,10 @@ deferred transaction that has read cannot wait for the write lock and fails at o
 processes against one database file.
 """
 
-import multiprocessing
 import os
 import subprocess
 import sys
 import time
-import traceback
 
 import pytest
 from sqlalchemy import func, select, text
@@ -28,6 +26,7 @@ from registry.projects import services as projects
 from registry.projects.models import Project, Revision, Tag
 from registry.timeutil import utcnow
 from registry.writeup_format import Section, WriteUp
+from tests.processes import app_config, run_workers
 
 pytestmark = [
     pytest.mark.skipif(
@@ -36,21 +35,11 @@ pytestmark = [
     pytest.mark.slow,
 ]
 
-SPAWN = multiprocessing.get_context("spawn")
 WORKERS = 4
 ROUNDS = 12  # per worker: create, edit, publish, failed sign-in = 4 write transactions each
 TITLE = "Safer valproate prescribing"  # the same title everywhere: slugs race for suffixes
 SHARED_TAGS = ["Valproate", "Safer prescribing"]  # every worker creates-or-reuses these
 WRONG_PASSWORD = "not the password at all"
-CONFIG_KEYS = (
-    "TESTING", "SECRET_KEY", "DATABASE_URL", "INDEX_DIR", "UPLOAD_DIR",
-    "PASSWORD_HASH_PARAMETERS", "WTF_CSRF_ENABLED", "SERVER_NAME",
-)
-
-
-def _config(app, **overrides) -> dict:
-    """The test app's configuration as a picklable dict, for another process's create_app."""
-    return {**{key: app.config[key] for key in CONFIG_KEYS}, **overrides}
 
 
 def _sqlite_path(database_url: str) -> str:
@@ -73,34 +62,32 @@ def _writeup(number: int, worker: int, summary: str) -> WriteUp:
     )
 
 
-def _writer(worker: int, config: dict, email: str, barrier, results) -> None:
+def _writer(worker: int, barrier, config: dict, emails: list[str]):
     """One 'gunicorn worker': its own app and engine on the shared file, writing flat out."""
-    try:
-        app = create_app(config)
-        with app.app_context():
-            actor = db.session.scalar(select(User).where(User.email == email))
-            db.session.rollback()
-            barrier.wait(timeout=60)  # everybody starts writing at the same moment
-            started = time.time()
-            slugs = []
-            for number in range(ROUNDS):
-                project = projects.save_writeup(
-                    actor, _writeup(number, worker, "First draft."), publish=False
-                )
-                slug = project.slug
-                projects.save_writeup(
-                    actor, _writeup(number, worker, "Second draft."), slug=slug,
-                    expected_version=1,
-                )
-                projects.publish(actor, slug)
-                assert accounts.authenticate(email, WRONG_PASSWORD, f"192.0.2.{worker}") is None
-                slugs.append(slug)
-            finished = time.time()
-            db.session.remove()
-            db.engine.dispose()
-        results.put((worker, None, slugs, started, finished))
-    except BaseException:  # noqa: BLE001 - reported to the parent, which fails the test
-        results.put((worker, traceback.format_exc(), [], 0.0, 0.0))
+    email = emails[worker]
+    app = create_app(config)
+    with app.app_context():
+        actor = db.session.scalar(select(User).where(User.email == email))
+        db.session.rollback()
+        barrier.wait(timeout=60)  # everybody starts writing at the same moment
+        started = time.time()
+        slugs = []
+        for number in range(ROUNDS):
+            project = projects.save_writeup(
+                actor, _writeup(number, worker, "First draft."), publish=False
+            )
+            slug = project.slug
+            projects.save_writeup(
+                actor, _writeup(number, worker, "Second draft."), slug=slug,
+                expected_version=1,
+            )
+            projects.publish(actor, slug)
+            assert accounts.authenticate(email, WRONG_PASSWORD, f"192.0.2.{worker}") is None
+            slugs.append(slug)
+        finished = time.time()
+        db.session.remove()
+        db.engine.dispose()
+    return slugs, started, finished
 
 
 def test_concurrent_writer_processes_lose_nothing_and_never_see_a_locked_database(app):
@@ -114,39 +101,17 @@ def test_concurrent_writer_processes_lose_nothing_and_never_see_a_locked_databas
     ]
     emails = [user.email for user in users]
     db.session.remove()  # no transaction or pooled connection of ours stays open meanwhile
-    config = _config(
+    config = app_config(
         app, LOGIN_FAILURES_PER_ACCOUNT=10_000, LOGIN_FAILURES_PER_ADDRESS=10_000
     )
-
-    barrier = SPAWN.Barrier(WORKERS)
-    results = SPAWN.Queue()
-    processes = [
-        SPAWN.Process(target=_writer, args=(worker, config, emails[worker], barrier, results))
-        for worker in range(WORKERS)
-    ]
-    for process in processes:
-        process.start()
-    try:
-        reports = [results.get(timeout=120) for _ in processes]
-    finally:
-        for process in processes:
-            process.join(timeout=30)
-            if process.is_alive():
-                process.kill()
-                process.join()
-        results.close()
-        results.join_thread()
-
-    errors = {worker: error for worker, error, *_ in reports if error}
-    assert not errors, "\n".join(f"worker {w}:\n{error}" for w, error in errors.items())
-    assert [process.exitcode for process in processes] == [0] * WORKERS
+    reports = run_workers(_writer, WORKERS, config, emails)
     # The writers really ran at the same time: the last one started writing before the first
     # one finished. (Not that their commits interleave: SQLite's busy wait is not fair, so one
     # process may well take every turn while the others wait, which is the case under test.)
-    assert max(report[3] for report in reports) < min(report[4] for report in reports)
+    assert max(started for _, started, _ in reports) < min(finished for *_, finished in reports)
 
     total = WORKERS * ROUNDS
-    all_slugs = [slug for report in reports for slug in report[2]]
+    all_slugs = [slug for slugs, *_ in reports for slug in slugs]
     base = "safer-valproate-prescribing"
     assert sorted(all_slugs) == sorted([base] + [f"{base}-{n}" for n in range(2, total + 1)])
     assert db.session.scalar(select(func.count()).select_from(Project)) == total
@@ -245,7 +210,7 @@ def test_an_immediate_write_transaction_waits_for_the_other_writer_instead(app, 
 
 
 def test_app_connections_use_wal_the_configured_busy_timeout_and_foreign_keys(app):
-    other = create_app(_config(app, SQLITE_BUSY_TIMEOUT_MS=4321))
+    other = create_app(app_config(app, SQLITE_BUSY_TIMEOUT_MS=4321))
     with other.app_context():
         with db.engine.connect() as connection:
             pragmas = {

@@ -529,6 +529,9 @@ def test_library_bad_parameters_are_named(client, library, params, bad):
     assert api.status_code == 400 and bad in api.get_json()["error"]["fields"]
     page = client.get("/tools", query_string=params)
     assert page.status_code == 400 and "There is a problem" in page_text(page)
+    assert f'href="#filter-{bad}"' in page_text(page)
+    if bad not in ("page", "per_page"):  # a filter the form has: the summary's link reaches it
+        assert f'id="filter-{bad}"' in page_text(page)
 
 
 def test_library_page_lists_filters_and_most_downloaded(client, library):

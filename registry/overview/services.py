@@ -21,6 +21,8 @@ from registry.organisations.models import Board, Cluster, Hscp
 from registry.projects.models import Project, Tag, project_tags
 from registry.projects.permissions import Viewer, readable_clause
 from registry.timeutil import utcnow
+from registry.tools.models import Tool
+from registry.tools.rules import KINDS
 from registry.writeup_rules import ROLES, STATUSES
 
 TOP_TAGS = 15
@@ -109,10 +111,33 @@ def _adaptations(ids: Select) -> int:
     )
 
 
+def _shared_tools(ids: Select):
+    """Tools on counted write-ups that their authors uploaded (not links made by reuse)."""
+    return select(Tool).where(
+        Tool.project_id.in_(ids), Tool.removed_at.is_(None), Tool.reused_from_id.is_(None)
+    )
+
+
+def _tools_shared(ids: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(_shared_tools(ids).subquery()))
+
+
+def _tools_reused(ids: Select) -> int:
+    """Tools carried into another write-up by "Reuse this project", both ends counted."""
+    original = aliased(Tool)
+    return db.session.scalar(
+        select(func.count(Tool.id))
+        .join(original, Tool.reused_from_id == original.id)
+        .where(Tool.project_id.in_(ids), Tool.removed_at.is_(None), original.project_id.in_(ids))
+    )
+
+
 HEADLINES: tuple[tuple[str, str, Callable[[Select], int]], ...] = (
     ("writeups", "Published write-ups", _writeups),
     ("clusters", "Clusters sharing work", _clusters),
     ("adaptations", "Write-ups reusing another cluster’s work", _adaptations),
+    ("tools", "Tools shared", _tools_shared),
+    ("tools_reused", "Tools reused in another write-up", _tools_reused),
 )
 
 
@@ -214,6 +239,15 @@ def _reuse(ids: Select) -> Table:
                  ("Original write-up", "Cluster", "Adaptations"), [tuple(row) for row in rows])
 
 
+def _tools_by_kind(ids: Select) -> Table:
+    shared = _shared_tools(ids).subquery()
+    found = dict(db.session.execute(
+        select(shared.c.kind, func.count()).group_by(shared.c.kind)
+    ).all())
+    return Table("tools", "Tools shared, by kind", ("Kind of tool", "Tools"),
+                 [(label, found.get(kind, 0)) for kind, label in KINDS.items()])
+
+
 def _quiet_clusters(_ids: Select) -> Table:
     """Clusters with no write-up published in the last 12 months, whatever its visibility."""
     latest = func.max(Project.published_at)
@@ -244,6 +278,7 @@ TABLES: dict[str, Callable[[Select], Table]] = {
     "tags": _by_tag,
     "years": _by_year,
     "reuse": _reuse,
+    "tools": _tools_by_kind,
 }
 # Only coordinators and admins see which clusters are quiet, so support can be offered.
 NATIONAL_TABLES: dict[str, Callable[[Select], Table]] = {"quiet-clusters": _quiet_clusters}

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, current_app, jsonify, request, url_for
 
 from registry.accounts.current import current_viewer
-from registry.api import bad_request
+from registry.api import bad_request, listing
 from registry.errors import NotFound
 from registry.params import whole_number
 from registry.projects.queries import MAX_PER_PAGE
@@ -24,13 +24,7 @@ def showcases():
     if errors:
         return bad_request(errors)
     result = services.list_published(page, per_page)
-    return jsonify(
-        total=result.total,
-        page=result.page,
-        per_page=result.per_page,
-        pages=result.pages,
-        results=[_summary(showcase) for showcase in result.items],
-    )
+    return listing(result, {}, [_summary(showcase) for showcase in result.items])
 
 
 @bp.get("/showcases/<slug>")

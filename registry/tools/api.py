@@ -1,9 +1,9 @@
 """/api/v1/tools: the tool library as JSON, with the same filters and visibility as /tools."""
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, request
 
 from registry.accounts.current import current_viewer
-from registry.api import bad_request, tool_json
+from registry.api import bad_request, listing, tool_json
 from registry.errors import Invalid
 from registry.tools import queries
 
@@ -21,11 +21,5 @@ def tools():
         return bad_request(error.errors)
     result = queries.list_tools(viewer, filters, page, per_page)
     reuses = queries.reuse_counts([tool.id for tool in result.items])
-    return jsonify(
-        total=result.total,
-        page=result.page,
-        per_page=result.per_page,
-        pages=result.pages,
-        filters=filters.active(),
-        results=[tool_json(tool, reuses.get(tool.id, 0), viewer) for tool in result.items],
-    )
+    return listing(result, filters.active(),
+                   [tool_json(tool, reuses.get(tool.id, 0), viewer) for tool in result.items])
