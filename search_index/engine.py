@@ -10,6 +10,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.classify import Expander
+from whoosh.reading import ReaderClosed
 
 from search_index import bitsets, bulk, facets, highlight, matching, querying, schema, spelling
 from search_index.cache import LRU
@@ -241,7 +242,13 @@ class ProjectIndex:
         if snap is not None and snap.generation == generation.name:
             if snap.up_to_date():
                 return snap
-            searcher = snap.searcher.refresh()
+            try:
+                searcher = snap.searcher.refresh()
+            except (OSError, ReaderClosed):
+                # Another process merged segments mid-refresh: Whoosh then retries with readers
+                # it has already closed (ReaderClosed). Start again from a fresh searcher.
+                self._forget()
+                searcher = self._dir.open(generation).searcher()
         else:
             self._forget()
             searcher = self._dir.open(generation).searcher()
