@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
+from registry import demo
 from registry.accounts import services as accounts
 from registry.errors import Invalid
 from registry.organisations import services as organisations
@@ -41,16 +42,20 @@ def init_db() -> None:
 @click.command("load-demo")
 @with_appcontext
 def load_demo() -> None:
-    """Load the fictional demo write-ups and demo accounts (never for production)."""
+    """Load the demo write-ups, accounts, tools, showcases and reuses (never for production)."""
     report = content.import_files([_content_dir() / "demo"])
     _print_report(report)
     if report.failures:
         sys.exit(1)
     click.echo("\nDemo sign-ins (new passwords on every run; fictional accounts):")
+    demo_users = {}
     for email, name, role, clusters in _demo_accounts():
         password = secrets.token_urlsafe(12)
-        accounts.upsert_demo_user(email, name, role, password, clusters)
+        demo_users[role] = accounts.upsert_demo_user(email, name, role, password, clusters)
         click.echo(f"  {role:<12} {email:<32} {password}")
+    click.echo()
+    for name, tally in _or_fail(demo.load_extras, _content_dir(), demo_users).items():
+        click.echo(f"Demo {name}: {tally.added} added, {tally.present} already there.")
 
 
 @click.command("create-user")
