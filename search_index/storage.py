@@ -36,6 +36,9 @@ VERSION_FILE = "FORMAT"
 # Change whenever analysis, the schema or the codec changes what an index holds: a generation
 # built by another version reads as unavailable (search "is being rebuilt") until a rebuild.
 FORMAT_VERSION = "cluster-commons-search 1"
+# Whoosh lists the newest table of contents, then opens it: a writer in another process can
+# replace it in between (FileNotFoundError). Listing again finds the new one.
+_TOC_ATTEMPTS = 5
 
 
 class LockTimeout(IndexUnavailable):
@@ -67,13 +70,24 @@ class Directory:
         if version != FORMAT_VERSION:
             raise IndexUnavailable(
                 f"the search index was built by another version ({version}): rebuild it")
-        try:
-            return FileStorage(str(generation), readonly=False).open_index()
-        except Exception as exc:  # a missing file, or a TOC whoosh cannot unpickle
-            raise IndexUnavailable(f"cannot open the search index: {exc}") from exc
+        for attempt in range(_TOC_ATTEMPTS):
+            try:
+                return FileStorage(str(generation), readonly=False).open_index()
+            except FileNotFoundError as exc:
+                if attempt == _TOC_ATTEMPTS - 1:
+                    raise IndexUnavailable(f"cannot open the search index: {exc}") from exc
+            except Exception as exc:  # a TOC whoosh cannot unpickle
+                raise IndexUnavailable(f"cannot open the search index: {exc}") from exc
 
     def readable(self, generation: Path) -> bool:
-        return _version(generation) == FORMAT_VERSION and whoosh_index.exists_in(str(generation))
+        if _version(generation) != FORMAT_VERSION:
+            return False
+        for _ in range(_TOC_ATTEMPTS):
+            try:
+                return whoosh_index.exists_in(str(generation))
+            except FileNotFoundError:
+                continue
+        return False
 
     def create(self, generation: Path, schema):
         generation.mkdir(parents=True)
