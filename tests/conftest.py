@@ -178,3 +178,11 @@ def make_project(app):
         return projects.save_writeup(actor, writeup(**fields), publish=publish)
 
     return make
+
+
+@pytest.fixture
+def lead(org, make_user, sign_in):
+    """A lead of Paisley North, signed in on `client`."""
+    user = make_user("lead", ("paisley-north",), name="Dr Morag Fraser")
+    assert sign_in(user).status_code == 302
+    return user

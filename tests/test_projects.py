@@ -144,14 +144,6 @@ def links_to_project(html: str, slug: str) -> bool:
 
 
 @pytest.fixture
-def lead(org, make_user, sign_in):
-    """A lead of Paisley North, signed in on `client`."""
-    user = make_user("lead", ("paisley-north",), name="Dr Morag Fraser")
-    assert sign_in(user).status_code == 302
-    return user
-
-
-@pytest.fixture
 def second_client(app, client, lead, make_user, sign_in):
     """Another browser, signed in as a member of Paisley North; `client` stays the lead's."""
     other, user = app.test_client(), make_user("member", ("paisley-north",), name="Pat Pharmacist")

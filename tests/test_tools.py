@@ -40,13 +40,6 @@ SLUG = "safer-valproate-prescribing"
 
 
 @pytest.fixture
-def lead(org, make_user, sign_in):
-    user = make_user("lead", ("paisley-north",), name="Dr Morag Fraser")
-    assert sign_in(user).status_code == 302
-    return user
-
-
-@pytest.fixture
 def project(lead, make_project):
     return make_project(lead)
 
