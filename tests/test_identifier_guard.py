@@ -18,15 +18,7 @@ from registry.writeup_format import Measure, Section
 from tests.conftest import writeup
 from tests.identifier_numbers import MODULUS_10, bad_check_digit, bad_date, chi, nhs
 from tests.test_cli import document, run, write
-from tests.test_projects import (  # noqa: F401 (lead is a fixture)
-    NEW,
-    TYPED,
-    field_error,
-    form_values,
-    get_project,
-    lead,
-    project_count,
-)
+from tests.test_projects import NEW, TYPED, field_error, form_values, get_project, project_count
 
 CHI_NUMBER = chi(date(1967, 10, 21))  # no leading zero: stays ten digits as a number too
 MASKED = CHI_NUMBER[:6] + MASK
