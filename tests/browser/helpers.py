@@ -152,7 +152,9 @@ def axe_scan(page) -> dict:
     """Run axe-core on the page as it is now: its violations and how many rules passed.
 
     First check the real styles were applied, or the colour-contrast rules would be judging an
-    unstyled page."""
+    unstyled page. A click that navigates returns once the new page is committed, before its
+    stylesheets have arrived, so wait for the load event first."""
+    page.wait_for_load_state("load")
     sheets = page.evaluate(
         "() => Array.from(document.styleSheets, s => [s.href, s.cssRules.length])"
     )
