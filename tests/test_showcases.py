@@ -11,6 +11,7 @@ from registry.errors import NotAllowed
 from registry.extensions import db
 from registry.showcases import services as showcases
 from registry.showcases.models import Showcase
+from tests.identifier_numbers import MODULUS_10, chi, grouped, nhs
 from tests.showcase_fixtures import (
     COMBINATIONS,
     change_reach,
@@ -306,6 +307,10 @@ BAD_FIELDS = [
     ("theme", "no such tag", "No write-up uses the tag “no such tag”"),
     ("theme", "t" * 61, "Give an existing tag of up to 60 characters."),
     ("theme", "Valp\x00roate", "Give an existing tag of up to 60 characters."),
+    ("title", f"Recall of {chi()}", "The title contains what looks like a CHI number"),
+    ("slug", f"audit-{chi()}", "The address contains what looks like a CHI number"),
+    ("introduction", f"Thanks to patient {grouped(chi(scheme=MODULUS_10))}.",
+     "The introduction contains what looks like a CHI number"),
 ]
 
 
@@ -390,6 +395,7 @@ BAD_ITEMS = [
     ("project", "first-write-up", "“First write-up” is already in this showcase."),
     ("note", "n" * 1_001, "Keep the note to 1,000 characters."),
     ("note", "bell\x07", "Remove the control characters"),
+    ("note", f"Ask {nhs()} about it.", "The note contains what looks like an NHS number"),
 ]
 
 

@@ -21,7 +21,7 @@ from registry.tools import services as tools
 from registry.tools.models import Tool, ToolVersion
 from registry.tools.rules import ToolDetails, size_limit
 from registry.tools.storage import BlobStore
-from tests.identifier_numbers import chi, grouped
+from tests.identifier_numbers import chi, grouped, nhs
 from tests.tool_fixtures import (
     AUDIT_SEARCH_CSV,
     LETTER_TXT,
@@ -274,6 +274,35 @@ def test_a_patient_identifier_in_a_csv_is_refused_naming_the_file_and_place(
     assert number not in message and grouped(number) not in message
     assert re.search(r"cell B5|line 5|row 5", message), message
     assert_nothing_stored(upload_dir)
+
+
+@pytest.mark.parametrize("field", ["title", "description"])
+def test_a_patient_identifier_in_the_details_is_refused_and_what_was_typed_kept(
+    client, project, upload_dir, field
+):
+    number = grouped(chi())
+    typed = f"Recall for {number} and others"
+
+    response = upload(client, SLUG, **{field: typed})
+
+    assert response.status_code == 400
+    page = errors_on(response)
+    message = re.search(rf'id="{field}-error">([^<]*)<', page).group(1)
+    assert f"The {field} contains what looks like a CHI number" in message
+    assert number.replace(" ", "")[:6] + "•••••" in message
+    assert page.count(number) == 1  # kept in the field, never repeated in the message
+    assert_nothing_stored(upload_dir)
+
+
+def test_changing_the_details_is_guarded_too(client, project):
+    upload(client, SLUG)
+    tool = only_tool()
+    number = nhs()
+    response = post_form(client, f"/projects/{SLUG}/tools/{tool.id}/edit",
+                         form(description=f"Ask for NHS number {number}."))
+    assert response.status_code == 400
+    assert "The description contains what looks like an NHS number" in errors_on(response)
+    assert only_tool().description == "Finds women 12–55 on valproate without a signed form."
 
 
 def test_a_file_over_the_limit_is_refused_with_the_limit(client, project, upload_dir, app):

@@ -18,6 +18,7 @@ from registry.database import begin_write
 from registry.errors import Invalid, NotAllowed, NotFound
 from registry.extensions import db
 from registry.markup import render_markdown
+from registry.privacy.scan import scan_text
 from registry.projects.models import Project, Tag
 from registry.projects.permissions import Viewer, can_read
 from registry.projects.queries import Page
@@ -258,6 +259,11 @@ def _apply(showcase: Showcase, fields: ShowcaseFields) -> None:
     for name in ("title", "slug", "introduction", "theme"):
         if name not in errors and CONTROL_CHARACTERS.search(getattr(fields, name)):
             errors[name] = ["Remove the control characters (invisible characters such as NUL)."]
+    # Showcases are public, so what a curator types is guarded like a write-up.
+    for name, label in (("title", "The title"), ("slug", "The address"),
+                        ("introduction", "The introduction")):
+        if name not in errors and (message := scan_text(label, getattr(fields, name))):
+            errors[name] = [message]
     if errors:
         raise Invalid(errors)
     showcase.title = title
@@ -309,6 +315,8 @@ def _note_errors(note: str) -> dict[str, list[str]]:
         return {"note": [f"Keep the note to {MAX_NOTE:,} characters."]}
     if CONTROL_CHARACTERS.search(note):
         return {"note": ["Remove the control characters (invisible characters such as NUL)."]}
+    if message := scan_text("The note", note):
+        return {"note": [message]}
     return {}
 
 

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from registry.privacy.scan import scan_text
 from registry.tools.filetypes import MAX_UPLOAD_BYTES
 from registry.writeup_rules import CONTROL_CHARACTERS
 
@@ -56,6 +57,11 @@ def check_details(details: ToolDetails) -> dict[str, list[str]]:
         errors["description"] = [
             "Remove the control characters (invisible characters such as NUL)."
         ]
+    # Details are published beside the file, so they are guarded like the file itself.
+    for name, label, text in (("title", "The title", details.title),
+                              ("description", "The description", details.description)):
+        if name not in errors and (message := scan_text(label, text)):
+            errors[name] = [message]
     return errors
 
 
