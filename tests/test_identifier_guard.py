@@ -99,6 +99,17 @@ def test_the_message_shows_the_number_masked_and_every_field_at_once(client, lea
     assert html.count(CHI_NUMBER) == 1
 
 
+@pytest.mark.parametrize("action", ["save", "preview"])
+def test_an_identifier_is_reported_with_the_other_problems_not_after_them(client, lead, action):
+    typed = {**TYPED, "title": "ab", "section_aim": with_number()}
+    response = client.post(NEW, data={**typed, "action": action})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "title" in field_error(html, "title").lower()
+    assert MASKED in field_error(html, "section_aim")
+    assert project_count() == 0
+
+
 def test_editing_a_saved_write_up_is_guarded_too(client, lead, make_project):
     project = make_project(lead)
     typed = {**TYPED, "version": str(project.version), "section_lessons": with_number()}

@@ -267,9 +267,18 @@ def test_added_measure_and_section_are_saved(client, lead):
 
 # --- Validation on the same form --------------------------------------------------------------
 INVALID = [
-    ("title-too-short", {"title": "ab"}, "title", "between 3 and 200"),
+    ("title-too-short", {"title": "ab"}, "title", "Enter a title of 3 to 200 characters."),
     ("title-missing", {"title": "   "}, "title", "Enter a title"),
-    ("title-too-long", {"title": "t" * 201}, "title", "between 3 and 200"),
+    ("title-too-long", {"title": "t" * 201}, "title", "Enter a title of 3 to 200 characters."),
+    ("summary-too-long", {"summary": "s" * 1001}, "summary", "Keep the summary to 1000"),
+    ("heading-too-long", {"extra_sections-0-heading": "h" * 121}, "extra_sections-0-heading",
+     "heading of up to 120 characters"),
+    ("measure-name-too-long", {"measures-0-name": "m" * 501}, "measures-0-name",
+     "Keep measure texts to 500 characters."),
+    ("goal-too-long", {"measures-0-goal": "9" * 41}, "measures-0-goal", "as a number"),
+    ("adapted-from-too-long", {"adapted_from": "a" * 201}, "adapted_from", "up to 200"),
+    ("too-many-authors", {"authors": "\n".join(f"Dr A{n}" for n in range(31))}, "authors",
+     "At most 30 authors."),
     ("started-not-a-date", {"started": "2023-13-45"}, "started", "Enter a real date"),
     ("finished-not-iso", {"finished": "30/11/2023"}, "finished", "Enter a real date"),
     ("finished-before-started", {"started": "2023-06-01", "finished": "2023-01-31"},

@@ -1,4 +1,7 @@
-"""The write-up editor form. Structure only; turning it into a WriteUp is editor.py's job."""
+"""The write-up editor form. Structure only; turning it into a WriteUp is editor.py's job.
+
+Lengths, counts and control characters are the contract's rules (writeup_rules), which the
+editor runs on every submission: checking them here too would word the same problem twice."""
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -15,13 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from registry.writeup_rules import (
-    MAX_HEADING,
-    MAX_SUMMARY,
-    MEASURE_TYPES,
-    SECTION_TITLES,
-    TITLE_LENGTH,
-)
+from registry.writeup_rules import MEASURE_TYPES, SECTION_TITLES
 
 STATUS_CHOICES = [
     SelectChoice("idea", "Idea – not started yet"),
@@ -53,39 +50,44 @@ SECTION_HINTS = {
 
 
 class MeasureForm(Form):
-    name = StringField("Measure name", validators=[Optional(), Length(max=500)])
+    name = StringField("Measure name")
     type = SelectField(
         "Type",
         validate_choice=False,
         choices=[SelectChoice("", "Choose a type")]
         + [SelectChoice(t, t.capitalize()) for t in MEASURE_TYPES],
     )
-    definition = TextAreaField("Definition", validators=[Optional(), Length(max=500)])
-    unit = StringField("Unit", validators=[Optional(), Length(max=500)])
-    goal = StringField("Goal", validators=[Optional(), Length(max=40)])
+    definition = TextAreaField("Definition")
+    unit = StringField("Unit")
+    goal = StringField(
+        "Goal", validators=[Length(max=40, message="Enter the goal as a number, for example 80.")]
+    )
     data = TextAreaField("Data points")
 
 
 class ExtraSectionForm(Form):
-    heading = StringField("Section heading", validators=[Optional(), Length(max=MAX_HEADING)])
+    heading = StringField("Section heading")
     body = TextAreaField("Section text")
 
 
 class WriteUpForm(FlaskForm):
     title = StringField(
         "Title",
-        validators=[DataRequired("Enter a title."), Length(*TITLE_LENGTH)],
+        validators=[DataRequired("Enter a title.")],
     )
-    summary = TextAreaField("Summary", validators=[Optional(), Length(max=MAX_SUMMARY)])
+    summary = TextAreaField("Summary")
     cluster = SelectField("Cluster", validate_choice=False)
     status = RadioField("Status", choices=STATUS_CHOICES, default="active")
     role = RadioField("Role of the work", choices=ROLE_CHOICES, default="intrinsic")
     visibility = RadioField("Who can read it", choices=VISIBILITY_CHOICES, default="network")
     started = DateField("Started", validators=[Optional()], format="%Y-%m-%d")
     finished = DateField("Finished", validators=[Optional()], format="%Y-%m-%d")
-    tags = StringField("Tags", validators=[Optional(), Length(max=2000)])
-    authors = TextAreaField("Authors", validators=[Optional(), Length(max=4000)])
-    adapted_from = StringField("Adapted from", validators=[Optional(), Length(max=200)])
+    tags = StringField("Tags")
+    authors = TextAreaField("Authors")
+    adapted_from = StringField(
+        "Adapted from",
+        validators=[Length(max=200, message="Give the slug of a write-up, up to 200 characters.")],
+    )
     intro = TextAreaField("Introduction")
     measures = FieldList(FormField(MeasureForm), min_entries=1, max_entries=30)
     extra_sections = FieldList(FormField(ExtraSectionForm), min_entries=1, max_entries=20)

@@ -103,11 +103,17 @@ def render_revision(writeup: WriteUp) -> dict[str, str]:
     return rendered
 
 
-def _save(actor, writeup, slug, expected_version, source, publish, also) -> Project:
-    begin_write()
+def writeup_problems(writeup: WriteUp) -> dict[str, list[str]]:
+    """Field name -> messages: the contract's rules and the identifier guard, together."""
     errors = check_writeup(writeup)
     for name, message in scan_writeup(writeup).items():
         errors.setdefault(name, []).append(message)
+    return errors
+
+
+def _save(actor, writeup, slug, expected_version, source, publish, also) -> Project:
+    begin_write()
+    errors = writeup_problems(writeup)
     # A cluster already found wanting (blank, control characters) is not looked up: PostgreSQL
     # refuses NUL in a query parameter.
     cluster = None if "cluster" in errors else find_by_name_or_slug(Cluster, writeup.cluster)

@@ -25,7 +25,7 @@ from registry.projects.reuse import reuse_choices
 from registry.search import services as search
 from registry.showcases import services as showcases
 from registry.tools import queries as tool_queries
-from registry.writeup_rules import SECTION_TITLES, check_writeup
+from registry.writeup_rules import SECTION_TITLES
 
 bp = Blueprint("projects", __name__)
 
@@ -183,8 +183,10 @@ def _edit(form: WriteUpForm, project):
                 errors[field.id] = ["Enter a real date, for example 2024-04-01."]
         writeup, field_for, conversion_errors = writeup_from_form(form, previous)
         errors.update(conversion_errors)
-        # The contract's own rules too, so the first error summary lists every problem.
-        for field_id, messages in _field_errors(check_writeup(writeup), field_for).items():
+        # The contract's rules and the identifier guard too, so the first error summary lists
+        # every problem.
+        problems = services.writeup_problems(writeup)
+        for field_id, messages in _field_errors(problems, field_for).items():
             errors.setdefault(field_id, messages)
         if action == "preview":
             preview = _preview(writeup)
