@@ -15,11 +15,12 @@ from registry.errors import Invalid
 from registry.organisations import services as organisations
 from registry.projects import content, queries
 from registry.search import services as search
+from registry.tools import upkeep
 
 
 def register(app: Flask) -> None:
     for command in (init_db, load_demo, create_user, create_cluster, create_practice,
-                    import_content, export_content, search_commands):
+                    import_content, export_content, search_commands, tools_commands):
         app.cli.add_command(command)
 
 
@@ -139,6 +140,35 @@ def search_check() -> None:
         click.echo("The index has drifted: run `flask --app wsgi search rebuild`.", err=True)
         sys.exit(1)
     click.echo("The index matches the database.")
+
+
+@click.group("tools")
+def tools_commands() -> None:
+    """Maintain the uploaded tool files."""
+
+
+@tools_commands.command("check")
+@with_appcontext
+def tools_check() -> None:
+    """Compare the upload directory with the tool rows; exit status 1 when they differ."""
+    drift = upkeep.check_files()
+    click.echo(f"missing files: {len(drift.missing)}")
+    for sha256 in drift.missing:
+        click.echo(f"  {sha256} is used by a tool but is not on disk: restore it from a backup.")
+    click.echo(f"unused files: {len(drift.unreferenced)}")
+    if drift.unreferenced:
+        click.echo("  Run `flask --app wsgi tools prune` to remove them.")
+    if not drift.ok:
+        sys.exit(1)
+    click.echo("Every tool's file is stored, and every stored file belongs to a tool.")
+
+
+@tools_commands.command("prune")
+@with_appcontext
+def tools_prune() -> None:
+    """Remove stored files no tool uses (left by a crashed upload); safe while serving."""
+    removed = upkeep.prune_files()
+    click.echo(f"Removed {len(removed)} unused files.")
 
 
 def _print_report(report: content.ImportReport) -> None:

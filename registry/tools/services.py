@@ -174,7 +174,7 @@ def _write(actor: User, slug: str, change, checked: _Checked | None) -> Tool:
     """Store the file (if any), apply `change`, commit once; undo both on any failure."""
     if checked is None:
         return _commit(actor, slug, change, None)
-    with blob_store().storing(checked.data, _is_referenced) as sha256:
+    with blob_store().storing(checked.data, is_referenced) as sha256:
         return _commit(actor, slug, change, sha256)
 
 
@@ -228,10 +228,9 @@ def _refuse_duplicates(project, details, sha256, errors, replacing: Tool | None)
         raise Invalid(errors)
 
 
-def _is_referenced(sha256: str) -> bool:
+def is_referenced(sha256: str) -> bool:
+    """Whether any version of any tool, removed ones included, uses this file."""
     return bool(db.session.scalar(select(exists().where(ToolVersion.sha256 == sha256))))
-
-
 
 
 def _identifier_messages(findings: list[Finding]) -> list[str]:

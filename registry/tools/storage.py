@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+_INCOMING = ".incoming-"  # a file being written; renamed to its hash once whole
+
 
 class BlobStore:
     def __init__(self, root: Path | str):
@@ -42,13 +44,32 @@ class BlobStore:
                     self.path(sha256).unlink(missing_ok=True)
                 raise
 
+    def names(self) -> list[str]:
+        """Every file in the store: hashes, and the names of any partial files."""
+        return sorted(path.name for path in self.root.glob("[0-9a-f][0-9a-f]/*"))
+
+    def prune(self, is_referenced: Callable[[str], bool]) -> list[str]:
+        """Remove the files no row references and the partial files a crashed upload left.
+
+        Each directory is pruned under its lock. An upload holds that lock from writing its file
+        until its row is committed, so a file that is about to be used is never removed, and any
+        partial file found under the lock belongs to no upload still running."""
+        removed = []
+        for directory in sorted(self.root.glob("[0-9a-f][0-9a-f]")):
+            with self._locked(directory.name):
+                for path in sorted(directory.iterdir()):
+                    if path.name.startswith(_INCOMING) or not is_referenced(path.name):
+                        path.unlink(missing_ok=True)
+                        removed.append(path.name)
+        return removed
+
     def _write(self, sha256: str, data: bytes) -> bool:
         """Write the file unless it is already there whole; True if this call created it."""
         target = self.path(sha256)
         if target.is_file():
             return False
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=_INCOMING)
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
