@@ -84,7 +84,7 @@ def scan_text(label: str, text: str) -> str | None:
 def identifier_message(label: str, findings: list[Finding]) -> str:
     """The message naming the field and each number masked, as the issue words it:
     "Aim contains what looks like a CHI number (010203•••••). Remove patient identifiers…"."""
-    named = [f"{_article(f.kind)} {f.kind} ({f.masked})" for f in findings[:_LISTED]]
+    named = [described(f) for f in findings[:_LISTED]]
     if len(findings) > _LISTED:
         named.append(f"{len(findings) - _LISTED} more")
     listing = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
@@ -93,5 +93,7 @@ def identifier_message(label: str, findings: list[Finding]) -> str:
     )
 
 
-def _article(kind: str) -> str:
-    return "an" if kind.startswith("NHS") else "a"
+def described(finding: Finding) -> str:
+    """"a CHI number (010203•••••)": what was found, masked."""
+    article = "an" if finding.kind.startswith("NHS") else "a"
+    return f"{article} {finding.kind} ({finding.masked})"

@@ -15,7 +15,7 @@ from registry.database import begin_write
 from registry.errors import Invalid, NotFound
 from registry.extensions import db
 from registry.privacy.identifiers import Finding
-from registry.privacy.scan import scan_file
+from registry.privacy.scan import described, scan_file
 from registry.projects.models import Project
 from registry.projects.permissions import Viewer
 from registry.projects.services import get_editable, get_readable
@@ -236,8 +236,7 @@ def is_referenced(sha256: str) -> bool:
 def _identifier_messages(findings: list[Finding]) -> list[str]:
     """Where each identifier is and what it looks like, masked; the first few, then a count."""
     messages = [
-        f"{finding.where}: what looks like {'an' if finding.kind.startswith('NHS') else 'a'} "
-        f"{finding.kind} ({finding.masked})."
+        f"{finding.where}: what looks like {described(finding)}."
         for finding in findings[:_LISTED_FINDINGS]
     ]
     if len(findings) > _LISTED_FINDINGS:
