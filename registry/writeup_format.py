@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from registry.privacy.identifiers import find_in_text
 from registry.writeup_rules import (
     SECTION_ALIASES,
     Problem,
@@ -154,7 +155,10 @@ def field_location(name: str, writeup: WriteUp) -> str:
     if kind == "measures" and number:
         return f"key `measures`, measure {number}"
     if kind == "sections" and number:
-        return f"section “{writeup.sections[int(number) - 1].heading}”"
+        heading = writeup.sections[int(number) - 1].heading
+        if find_in_text(heading):  # a report must not repeat a patient identifier
+            return f"section {number}"
+        return f"section “{heading}”"
     if kind == "intro":
         return "introduction"
     return f"key `{kind}`"

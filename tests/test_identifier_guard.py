@@ -203,6 +203,17 @@ def test_import_names_the_front_matter_key_holding_an_identifier(cli, org, tmp_p
     )
 
 
+def test_import_never_repeats_an_identifier_held_in_a_section_heading(cli, org, tmp_path):
+    body = f"## Aim\nFewer falls.\n\n## Case {CHI_NUMBER}\nWhat happened.\n"
+    path = write(tmp_path / "one.md", document(body=body))
+    result = run(cli, "import-content", path)
+    assert result.exit_code == 1
+    assert f"{path.as_posix()}: section 2: A section heading contains what looks like a CHI" in (
+        result.output
+    )
+    assert CHI_NUMBER not in result.output
+
+
 # --- Publishing re-checks the revision ----------------------------------------------------------
 def _plant_identifier(project) -> None:
     """Put an identifier into the current revision behind the guard's back (as an older
